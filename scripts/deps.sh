@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Installs what building and testing Engage Desk needs and is missing.
+# Idempotent: when everything is there it only checks, in well under a second.
+set -euo pipefail
+
+need_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+case "$(uname -s)" in
+  Linux) ;;
+  Darwin|MINGW*|MSYS*|CYGWIN*)
+    # WebKit/WebView2 ship with the OS; only Rust is needed.
+    command -v cargo >/dev/null || { echo "Install Rust from https://rustup.rs first." >&2; exit 1; }
+    exit 0 ;;
+  *) echo "deps: unsupported OS $(uname -s)" >&2; exit 1 ;;
+esac
+
+if command -v apt-get >/dev/null; then
+  # Build: WebKitGTK 4.1 and GTK 3 headers. Tests: Xvfb, WebKitWebDriver, a
+  # private D-Bus, gnome-keyring and secret-tool. Opener: xdg-utils.
+  pkgs=(
+    build-essential pkg-config file curl
+    libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev librsvg2-dev
+    libayatana-appindicator3-dev libxdo-dev
+    xvfb xauth x11-utils webkit2gtk-driver
+    dbus dbus-x11 gnome-keyring libsecret-tools xdg-utils
+  )
+  missing=()
+  for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "deps: installing ${missing[*]}"
+    need_root apt-get update -qq
+    need_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+elif command -v dnf >/dev/null; then
+  pkgs=(
+    gcc gcc-c++ make pkgconf-pkg-config file curl
+    webkit2gtk4.1-devel gtk3-devel libsoup3-devel librsvg2-devel
+    libappindicator-gtk3-devel libxdo-devel
+    xorg-x11-server-Xvfb xorg-x11-xauth webkit2gtk4.1 dbus-daemon dbus-tools
+    gnome-keyring libsecret xdg-utils
+  )
+  missing=()
+  for p in "${pkgs[@]}"; do rpm -q "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "deps: installing ${missing[*]}"
+    need_root dnf install -y "${missing[@]}"
+  fi
+else
+  echo "deps: no apt-get or dnf; install the WebKitGTK 4.1 development packages by hand." >&2
+  exit 1
+fi
+
+command -v cargo >/dev/null || { echo "Install Rust from https://rustup.rs first." >&2; exit 1; }
+for c in rustfmt clippy; do
+  rustup component list --installed 2>/dev/null | grep -q "^$c" || rustup component add "$c"
+done

@@ -1,0 +1,11 @@
+// The app's own commands go under the ACL: each one gets an `allow-<name>`
+// permission, and capabilities/ grants only those the UI calls.
+const COMMANDS: &[&str] = &["app_info", "redirect_uri"];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri-build failed");
+}

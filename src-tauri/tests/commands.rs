@@ -1,0 +1,49 @@
+//! Commands driven through Tauri's IPC on the mock runtime: no window, no
+//! display, but the same handler, argument parsing and serialization.
+
+use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::WebviewWindowBuilder;
+
+fn invoke(cmd: &str, body: serde_json::Value) -> Result<serde_json::Value, serde_json::Value> {
+    let app = engage_desk::app_builder(mock_builder())
+        .build(mock_context(noop_assets()))
+        .expect("mock app builds");
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("mock window builds");
+    get_ipc_response(
+        &webview,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: tauri::ipc::CallbackFn(0),
+            error: tauri::ipc::CallbackFn(1),
+            url: "http://tauri.localhost".parse().unwrap(),
+            body: tauri::ipc::InvokeBody::Json(body),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|r| r.deserialize::<serde_json::Value>().unwrap())
+}
+
+#[test]
+fn app_info_names_the_app_and_version() {
+    let info = invoke("app_info", serde_json::json!({})).unwrap();
+    assert_eq!(info["name"], "Engage Desk");
+    assert_eq!(info["version"], env!("CARGO_PKG_VERSION"));
+}
+
+#[test]
+fn redirect_uri_round_trips_through_ipc() {
+    let uri = invoke("redirect_uri", serde_json::json!({ "port": 53682 })).unwrap();
+    assert_eq!(uri, "http://localhost:53682/callback");
+}
+
+#[test]
+fn redirect_uri_error_is_code_and_message_only() {
+    let err = invoke("redirect_uri", serde_json::json!({ "port": 80 })).unwrap_err();
+    assert_eq!(err["code"], "invalid_port");
+    assert!(err["message"].as_str().unwrap().contains("1024 to 65535"));
+    assert_eq!(err.as_object().unwrap().len(), 2, "{err}");
+}

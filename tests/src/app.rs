@@ -1,0 +1,262 @@
+//! The real app binary under WebKitWebDriver, seen through fantoccini.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail, Context, Result};
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use futures::FutureExt;
+
+use crate::World;
+
+/// How long a `wait_*` helper waits before failing.
+pub const WAIT: Duration = Duration::from_secs(15);
+
+/// The app binary under test: `ENGAGE_APP_BIN`, or the workspace's debug build.
+pub fn app_binary() -> PathBuf {
+    if let Some(bin) = std::env::var_os("ENGAGE_APP_BIN") {
+        return PathBuf::from(bin);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    target.join("debug/engage-desk")
+}
+
+/// Where screenshots go: `E2E_SCREENSHOTS` when set (then every test leaves
+/// one), else `target/e2e-failures` (only failing tests leave one).
+fn screenshot_dir() -> (PathBuf, bool) {
+    match std::env::var_os("E2E_SCREENSHOTS") {
+        Some(dir) => (PathBuf::from(dir), true),
+        None => (
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-failures"),
+            false,
+        ),
+    }
+}
+
+/// A running app with a WebDriver session on it.
+pub struct App {
+    pub client: Client,
+    driver: Child,
+}
+
+impl App {
+    /// Launches the app inside `world`, with extra environment variables.
+    pub async fn launch(world: &World, env: &[(&str, &str)]) -> Result<App> {
+        let binary = app_binary();
+        if !binary.exists() {
+            bail!(
+                "app binary {} not found: build it first (`make test` does)",
+                binary.display()
+            );
+        }
+        let port = free_port()?;
+        let mut cmd = world.command("WebKitWebDriver");
+        cmd.arg(format!("--port={port}"))
+            .envs(env.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        // Its own process group, so teardown reaches the app and WebKit's
+        // helper processes it starts, whatever the test did.
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        let driver = cmd
+            .spawn()
+            .context("could not start WebKitWebDriver (package webkit2gtk-driver)")?;
+        let mut guard = DriverGuard(Some(driver));
+
+        let caps = serde_json::json!({
+            "browserName": "wry",
+            "webkitgtk:browserOptions": { "binary": binary, "args": [] },
+        });
+        let caps = caps.as_object().cloned().unwrap_or_default();
+        let url = format!("http://127.0.0.1:{port}");
+        let start = Instant::now();
+        let client = loop {
+            match ClientBuilder::rustls()?
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(c) => break c,
+                Err(e) if start.elapsed() < WAIT => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => return Err(anyhow!("no WebDriver session on the app: {e}")),
+            }
+        };
+        Ok(App {
+            client,
+            driver: guard.0.take().expect("driver present"),
+        })
+    }
+
+    /// The element with this `data-testid`, once it is in the DOM.
+    pub async fn find(&self, testid: &str) -> Result<Element> {
+        let css = format!("[data-testid=\"{testid}\"]");
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(&css))
+            .await
+            .with_context(|| format!("no element with data-testid={testid}"))
+    }
+
+    /// Waits until the element is displayed.
+    pub async fn visible(&self, testid: &str) -> Result<Element> {
+        let el = self.find(testid).await?;
+        self.until(&format!("{testid} visible"), || {
+            let el = el.clone();
+            async move { Ok(el.is_displayed().await?) }
+        })
+        .await?;
+        Ok(el)
+    }
+
+    /// The element's text, or for form fields their value.
+    pub async fn text(&self, testid: &str) -> Result<String> {
+        let el = self.find(testid).await?;
+        let tag = el.tag_name().await?.to_lowercase();
+        if matches!(tag.as_str(), "input" | "select" | "textarea" | "output") {
+            Ok(el.prop("value").await?.unwrap_or_default())
+        } else {
+            Ok(el.text().await?)
+        }
+    }
+
+    /// Waits until the element's text satisfies `pred`; returns that text.
+    pub async fn wait_text(&self, testid: &str, pred: impl Fn(&str) -> bool) -> Result<String> {
+        let start = Instant::now();
+        loop {
+            let text = self.text(testid).await?;
+            if pred(&text) {
+                return Ok(text);
+            }
+            if start.elapsed() > WAIT {
+                bail!("data-testid={testid} never matched; last text: {text:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Replaces the value of a field, as a user would by typing.
+    pub async fn type_into(&self, testid: &str, text: &str) -> Result<()> {
+        let el = self.find(testid).await?;
+        el.clear().await?;
+        el.send_keys(text).await?;
+        Ok(())
+    }
+
+    pub async fn click(&self, testid: &str) -> Result<()> {
+        self.visible(testid).await?.click().await?;
+        Ok(())
+    }
+
+    /// Polls `check` until it says true.
+    pub async fn until<F, Fut>(&self, what: &str, check: F) -> Result<()>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<bool>>,
+    {
+        let start = Instant::now();
+        loop {
+            if check().await? {
+                return Ok(());
+            }
+            if start.elapsed() > WAIT {
+                bail!("timed out waiting for {what}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits for the UI's own "ready" mark: the login form is interactive.
+    pub async fn ready(&self) -> Result<()> {
+        self.until("the UI's ready mark", || async {
+            let v = self
+                .client
+                .execute(
+                    "return document.documentElement.dataset.ready === 'true';",
+                    vec![],
+                )
+                .await?;
+            Ok(v.as_bool() == Some(true))
+        })
+        .await
+    }
+
+    pub async fn screenshot(&self, path: &std::path::Path) -> Result<()> {
+        // A frame taken right after a DOM change can be the previous one.
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let png = self.client.screenshot().await?;
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, png)?;
+        Ok(())
+    }
+
+    /// Ends the session (the driver closes the app), then stops the driver.
+    pub async fn quit(self) -> Result<()> {
+        let App { client, driver } = self;
+        let closed = tokio::time::timeout(Duration::from_secs(10), client.close()).await;
+        drop(DriverGuard(Some(driver)));
+        match closed {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(anyhow!("closing the WebDriver session failed: {e}")),
+            Err(_) => Err(anyhow!("closing the WebDriver session timed out")),
+        }
+    }
+}
+
+/// Runs one test body against a freshly launched app. Whatever happens
+/// (error or panic), a screenshot is saved on failure and the app is quit.
+pub async fn run<F>(name: &str, world: &World, env: &[(&str, &str)], body: F) -> Result<()>
+where
+    F: AsyncFnOnce(&App) -> Result<()>,
+{
+    let app = App::launch(world, env).await?;
+    let outcome = std::panic::AssertUnwindSafe(body(&app))
+        .catch_unwind()
+        .await;
+    let failed = !matches!(outcome, Ok(Ok(())));
+    let (dir, always) = screenshot_dir();
+    if failed || always {
+        let path = dir.join(format!("{name}.png"));
+        match app.screenshot(&path).await {
+            Ok(()) => eprintln!("screenshot: {}", path.display()),
+            Err(e) => eprintln!("screenshot of {name} failed: {e}"),
+        }
+    }
+    let quit = app.quit().await;
+    match outcome {
+        Ok(result) => result.and(quit),
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+/// Kills the driver's whole process group: the driver, the app, WebKit.
+struct DriverGuard(Option<Child>);
+
+impl Drop for DriverGuard {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let group = format!("-{}", child.id());
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", "--", &group])
+                .status();
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+fn free_port() -> Result<u16> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    Ok(listener.local_addr()?.port())
+}
