@@ -15,6 +15,9 @@ use crate::World;
 /// How long a `wait_*` helper waits before failing.
 pub const WAIT: Duration = Duration::from_secs(15);
 
+/// How long the app may take to start and accept a WebDriver session.
+pub const LAUNCH: Duration = Duration::from_secs(60);
+
 /// The app binary under test: `ENGAGE_APP_BIN`, or the workspace's debug build.
 pub fn app_binary() -> PathBuf {
     if let Some(bin) = std::env::var_os("ENGAGE_APP_BIN") {
@@ -74,22 +77,23 @@ impl App {
             "webkitgtk:browserOptions": { "binary": binary, "args": [] },
         });
         let caps = caps.as_object().cloned().unwrap_or_default();
-        let url = format!("http://127.0.0.1:{port}");
+        // Wait until the driver listens, then ask for exactly one session:
+        // a retried new-session request could start a second app.
         let start = Instant::now();
-        let client = loop {
-            match ClientBuilder::rustls()?
-                .capabilities(caps.clone())
-                .connect(&url)
-                .await
-            {
-                Ok(c) => break c,
-                Err(e) if start.elapsed() < WAIT => {
-                    let _ = e;
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                }
-                Err(e) => return Err(anyhow!("no WebDriver session on the app: {e}")),
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if start.elapsed() > WAIT {
+                bail!("WebKitWebDriver did not listen on port {port}");
             }
-        };
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let url = format!("http://127.0.0.1:{port}");
+        let mut builder = ClientBuilder::rustls()?;
+        builder.capabilities(caps);
+        let connect = builder.connect(&url);
+        let client = tokio::time::timeout(LAUNCH, connect)
+            .await
+            .map_err(|_| anyhow!("the app did not start under WebDriver within {LAUNCH:?}"))?
+            .map_err(|e| anyhow!("no WebDriver session on the app: {e}"))?;
         Ok(App {
             client,
             driver: guard.0.take().expect("driver present"),
