@@ -1,13 +1,14 @@
 //! Commands driven through Tauri's IPC on the mock runtime: no window, no
-//! display, but the same handler, argument parsing and serialization.
+//! display, but the same handler, argument parsing, serialization, and the
+//! app's real config and capabilities (so the ACL is exercised too).
 
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
+use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::WebviewWindowBuilder;
 
 fn invoke(cmd: &str, body: serde_json::Value) -> Result<serde_json::Value, serde_json::Value> {
     let app = engage_desk::app_builder(mock_builder())
-        .build(mock_context(noop_assets()))
+        .build(tauri::generate_context!())
         .expect("mock app builds");
     let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
@@ -18,7 +19,7 @@ fn invoke(cmd: &str, body: serde_json::Value) -> Result<serde_json::Value, serde
             cmd: cmd.into(),
             callback: tauri::ipc::CallbackFn(0),
             error: tauri::ipc::CallbackFn(1),
-            url: "http://tauri.localhost".parse().unwrap(),
+            url: "tauri://localhost".parse().unwrap(),
             body: tauri::ipc::InvokeBody::Json(body),
             headers: Default::default(),
             invoke_key: INVOKE_KEY.to_string(),

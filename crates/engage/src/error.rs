@@ -1,16 +1,169 @@
 //! The core's one error type.
 //!
-//! Every variant names the cause and the next step in its `Display` text, so
-//! the front end can show it as is. `code()` is a stable identifier the UI and
-//! tests can branch on; it never changes once released.
+//! Every variant's `Display` text names the cause and the next step, so the
+//! front end can show it as is. `code()` is a stable identifier the UI and
+//! tests branch on; it never changes once released. No variant carries a
+//! token, a code or a secret: server texts are kept short and only come from
+//! the documented error fields, and URLs are never included (RingCX puts the
+//! refresh token in the logout path).
+
+use std::time::Duration;
+
+/// Which remote service an error came from; it is named in messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    RingCentral,
+    RingCx,
+}
+
+impl std::fmt::Display for Service {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Service::RingCentral => "RingCentral",
+            Service::RingCx => "RingCX",
+        })
+    }
+}
 
 /// Everything that can go wrong in the core.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// A loopback port the OAuth redirect cannot use.
     #[error("Port {port} can't be used for the sign-in redirect. Choose a number from {min} to 65535.", min = crate::redirect::MIN_PORT)]
     InvalidPort { port: i64 },
+
+    #[error("The {what} address {value:?} is not valid: {reason}. Enter an address like https://platform.ringcentral.com.")]
+    InvalidUrl {
+        what: &'static str,
+        value: String,
+        reason: &'static str,
+    },
+
+    #[error("Enter the client ID of your RingCentral app.")]
+    MissingClientId,
+
+    #[error("Port {port} is already in use on this computer, so the browser can't return to Engage Desk. Close the program using it or choose another port (and register the new redirect URI).")]
+    PortInUse { port: u16 },
+
+    #[error("A sign-in is already waiting for the browser. Finish it there, or cancel it first.")]
+    SignInInProgress,
+
+    #[error("The sign-in was cancelled.")]
+    SignInCancelled,
+
+    #[error("The browser did not come back within {} minutes. Start the sign-in again.", .after.as_secs() / 60)]
+    SignInTimedOut { after: Duration },
+
+    #[error("Engage Desk could not open your browser: {reason}. Open a browser and try again.")]
+    BrowserFailed { reason: String },
+
+    #[error("The sign-in was declined in the browser{}. Sign in again and allow access to continue.", detail(.description))]
+    AccessDenied { description: Option<String> },
+
+    #[error("The browser returned an answer that does not belong to this sign-in (state mismatch). Start the sign-in again from Engage Desk.")]
+    StateMismatch,
+
+    #[error("The redirect URI {redirect_uri} is not registered for this RingCentral app (OAU-109). Add it exactly, port included, in the app's settings in the RingCentral developer console, or change the port here to one that is registered.")]
+    RedirectNotRegistered { redirect_uri: String },
+
+    #[error("The sign-in code was not accepted ({}). Start the sign-in again.", .server_code.as_deref().unwrap_or("invalid code"))]
+    CodeInvalid { server_code: Option<String> },
+
+    #[error("The sign-in code expired before Engage Desk could use it (OAU-108). Start the sign-in again and finish it within a minute.")]
+    CodeExpired,
+
+    #[error("This RingCentral app is not allowed to sign in this way ({}). In the developer console, enable the grant type (for example \"Authorization code\" with PKCE, or \"JWT auth flow\"), or use another way to sign in.", .server_code.as_deref().unwrap_or("OAU-112"))]
+    GrantNotAllowed { server_code: Option<String> },
+
+    #[error("RingCentral did not accept the app's credentials ({}). Check the client ID, and the client secret if your app has one.", .server_code.as_deref().unwrap_or("invalid client"))]
+    InvalidClient { server_code: Option<String> },
+
+    #[error("RingCentral did not accept the JWT credential ({}). Check that it belongs to this app and has not expired or been revoked.", .server_code.as_deref().unwrap_or("invalid JWT"))]
+    BadCredentials { server_code: Option<String> },
+
+    #[error("The pasted RingCentral access token is no longer valid. Paste a new token to continue.")]
+    PastedTokenExpired,
+
+    #[error("Your RingCentral sign-in has ended{}. Sign in again.", detail(.reason))]
+    SessionEnded { reason: Option<String> },
+
+    #[error("RingCX did not accept the RingCentral sign-in (HTTP {status}{}). Make sure this is a production RingCentral account linked to RingCX, and the RingCX server is right for it.", detail(.message))]
+    ExchangeRejected { status: u16, message: Option<String> },
+
+    #[error("This RingCentral user has no RingCX agent. Ask your RingCX admin to add you as an agent, or sign in with another user.")]
+    NoAgent,
+
+    #[error("No agent with id {agent_id} is in this session. Choose one from the list.")]
+    UnknownAgent { agent_id: i64 },
+
+    #[error("Your RingCX user needs the MANAGE_USERS or SUPER_USER role to see the user list. Ask your RingCX admin.")]
+    NeedsManageUsers,
+
+    #[error("RingCX refused this request: you don't have permission for it{}. Ask your RingCX admin for the role it needs.", detail(.message))]
+    Forbidden { message: Option<String> },
+
+    #[error("{service} is limiting requests (HTTP 429). Wait {} seconds, then try again.", .retry_after.as_secs().max(1))]
+    RateLimited {
+        service: Service,
+        retry_after: Duration,
+    },
+
+    #[error("{service} had a problem (HTTP {status}{}). Try again in a minute; if it keeps happening, check RingCentral's status page.", detail(.message))]
+    ServerError {
+        service: Service,
+        status: u16,
+        message: Option<String>,
+    },
+
+    #[error("{service} answered with an error (HTTP {status}{}).", detail_code(.server_code, .message))]
+    Rejected {
+        service: Service,
+        status: u16,
+        server_code: Option<String>,
+        message: Option<String>,
+    },
+
+    #[error("{service} answered with something Engage Desk can't read ({what}, HTTP {status}). Check that the server address points at {service}, then try again.")]
+    BadResponse {
+        service: Service,
+        status: u16,
+        what: &'static str,
+    },
+
+    #[error("{service}'s answer was larger than {} MB, so Engage Desk stopped reading it. Narrow the request (for example with query parameters).", .limit / 1_000_000)]
+    TooLarge { service: Service, limit: usize },
+
+    #[error("Could not reach {service} at {host}: {cause}. Check your network connection and the server address.")]
+    Network {
+        service: Service,
+        host: String,
+        cause: &'static str,
+    },
+
+    #[error("You are not signed in. Sign in first.")]
+    NotSignedIn,
+
+    #[error("{path:?} is not a RingCX API path. Use a path that starts with /voice/api/, like /voice/api/v1/admin/accounts.")]
+    InvalidApiPath { path: String },
+
+    #[error("{method:?} is not an HTTP method Engage Desk can send. Use GET, POST, PUT, PATCH or DELETE.")]
+    InvalidMethod { method: String },
+}
+
+fn detail(text: &Option<String>) -> String {
+    match text {
+        Some(t) if !t.is_empty() => format!(": {t}"),
+        _ => String::new(),
+    }
+}
+
+fn detail_code(code: &Option<String>, message: &Option<String>) -> String {
+    match (code, message) {
+        (Some(c), Some(m)) => format!(", {c}: {m}"),
+        (Some(c), None) => format!(", {c}"),
+        (None, Some(m)) => format!(": {m}"),
+        (None, None) => String::new(),
+    }
 }
 
 impl Error {
@@ -18,7 +171,79 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::InvalidPort { .. } => "invalid_port",
+            Error::InvalidUrl { .. } => "invalid_url",
+            Error::MissingClientId => "missing_client_id",
+            Error::PortInUse { .. } => "port_in_use",
+            Error::SignInInProgress => "sign_in_in_progress",
+            Error::SignInCancelled => "sign_in_cancelled",
+            Error::SignInTimedOut { .. } => "sign_in_timed_out",
+            Error::BrowserFailed { .. } => "browser_failed",
+            Error::AccessDenied { .. } => "access_denied",
+            Error::StateMismatch => "state_mismatch",
+            Error::RedirectNotRegistered { .. } => "redirect_not_registered",
+            Error::CodeInvalid { .. } => "code_invalid",
+            Error::CodeExpired => "code_expired",
+            Error::GrantNotAllowed { .. } => "grant_not_allowed",
+            Error::InvalidClient { .. } => "invalid_client",
+            Error::BadCredentials { .. } => "bad_credentials",
+            Error::PastedTokenExpired => "pasted_token_expired",
+            Error::SessionEnded { .. } => "session_ended",
+            Error::ExchangeRejected { .. } => "exchange_rejected",
+            Error::NoAgent => "no_agent",
+            Error::UnknownAgent { .. } => "unknown_agent",
+            Error::NeedsManageUsers => "needs_manage_users",
+            Error::Forbidden { .. } => "forbidden",
+            Error::RateLimited { .. } => "rate_limited",
+            Error::ServerError { .. } => "server_error",
+            Error::Rejected { .. } => "rejected",
+            Error::BadResponse { .. } => "bad_response",
+            Error::TooLarge { .. } => "too_large",
+            Error::Network { .. } => "network",
+            Error::NotSignedIn => "not_signed_in",
+            Error::InvalidApiPath { .. } => "invalid_api_path",
+            Error::InvalidMethod { .. } => "invalid_method",
         }
+    }
+
+    /// The HTTP status the server answered with, where there was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::ExchangeRejected { status, .. }
+            | Error::ServerError { status, .. }
+            | Error::Rejected { status, .. }
+            | Error::BadResponse { status, .. } => Some(*status),
+            Error::RateLimited { .. } => Some(429),
+            Error::NeedsManageUsers | Error::Forbidden { .. } => Some(403),
+            _ => None,
+        }
+    }
+
+    /// The server's own error code (`OAU-109`, `access.denied.exception`…).
+    pub fn server_code(&self) -> Option<&str> {
+        match self {
+            Error::CodeInvalid { server_code }
+            | Error::GrantNotAllowed { server_code }
+            | Error::InvalidClient { server_code }
+            | Error::BadCredentials { server_code }
+            | Error::Rejected { server_code, .. } => server_code.as_deref(),
+            Error::RedirectNotRegistered { .. } => Some("OAU-109"),
+            Error::CodeExpired => Some("OAU-108"),
+            Error::NeedsManageUsers | Error::Forbidden { .. } => Some("access.denied.exception"),
+            _ => None,
+        }
+    }
+
+    /// True when trying the same thing again later may work, so a session
+    /// must be kept rather than dropped (network, 5xx, 429).
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            Error::Network { .. }
+                | Error::ServerError { .. }
+                | Error::RateLimited { .. }
+                | Error::BadResponse { .. }
+                | Error::TooLarge { .. }
+        )
     }
 }
 
@@ -33,5 +258,52 @@ mod tests {
         let text = e.to_string();
         assert!(text.contains("Port 80"), "{text}");
         assert!(text.contains("1024 to 65535"), "{text}");
+    }
+
+    #[test]
+    fn no_agent_says_what_to_do() {
+        let text = Error::NoAgent.to_string();
+        assert!(text.contains("no RingCX agent"), "{text}");
+        assert!(text.contains("admin"), "{text}");
+    }
+
+    #[test]
+    fn rate_limit_names_the_wait_and_status() {
+        let e = Error::RateLimited {
+            service: Service::RingCx,
+            retry_after: Duration::from_secs(42),
+        };
+        assert_eq!(e.status(), Some(429));
+        assert!(e.is_transient());
+        assert!(e.to_string().contains("Wait 42 seconds"), "{e}");
+    }
+
+    #[test]
+    fn server_codes_are_exposed() {
+        let e = Error::CodeExpired;
+        assert_eq!(e.server_code(), Some("OAU-108"));
+        let e = Error::Rejected {
+            service: Service::RingCentral,
+            status: 400,
+            server_code: Some("CMN-101".into()),
+            message: Some("Parameter is invalid".into()),
+        };
+        assert_eq!(e.server_code(), Some("CMN-101"));
+        assert_eq!(e.status(), Some(400));
+        assert!(!e.is_transient());
+        assert!(e.to_string().contains("CMN-101: Parameter is invalid"), "{e}");
+    }
+
+    #[test]
+    fn every_code_is_snake_case() {
+        let samples = [
+            Error::NotSignedIn,
+            Error::SignInCancelled,
+            Error::NeedsManageUsers,
+            Error::PortInUse { port: 53682 },
+        ];
+        for e in samples {
+            assert!(e.code().chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+        }
     }
 }

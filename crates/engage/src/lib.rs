@@ -2,11 +2,25 @@
 //!
 //! Everything the app knows about RingCentral and RingCX lives here, free of
 //! Tauri, so it can be tested over real loopback HTTP without a desktop.
+//! Secrets are `secrecy::SecretString` from the moment they arrive: their
+//! `Debug` is redacted and they cannot be serialized.
 
+pub mod browser;
 pub mod error;
+pub mod hosts;
+pub mod http;
+pub mod jwt;
+pub mod limiter;
+pub mod loopback;
+pub mod model;
+pub mod pkce;
+pub mod rc;
 pub mod redirect;
+pub mod ringcx;
+pub mod session;
 
 pub use error::Error;
+pub use secrecy::{ExposeSecret, SecretString};
 
 /// The app's name as users see it.
 pub const APP_NAME: &str = "Engage Desk";

@@ -1,0 +1,313 @@
+//! HTTP for both services: one client, bounded bodies, and the mapping of
+//! transport failures to errors that never quote a URL (RingCX's logout puts
+//! a refresh token in the path).
+
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::RequestBuilder;
+
+use crate::error::Service;
+use crate::Error;
+
+/// Auth answers are small; anything bigger is not what we asked for.
+pub const AUTH_BODY_LIMIT: usize = 1_000_000;
+/// API answers can be large: the users list has no paging.
+pub const API_BODY_LIMIT: usize = 256_000_000;
+
+/// A response read in full, within a limit.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    pub fn content_type(&self) -> &str {
+        self.headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// `Retry-After` in seconds; at least 30 s when absent, as RingCentral asks.
+    pub fn retry_after(&self) -> Duration {
+        let secs = self
+            .headers
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .unwrap_or(30);
+        Duration::from_secs(secs.min(3600))
+    }
+
+    /// Parses the body as JSON of type `T`.
+    pub fn json<T: serde::de::DeserializeOwned>(&self, service: Service) -> Result<T, Error> {
+        serde_json::from_slice(&self.body).map_err(|_| Error::BadResponse {
+            service,
+            status: self.status,
+            what: if looks_like_html(&self.body) {
+                "an HTML page instead of JSON"
+            } else if serde_json::from_slice::<serde_json::Value>(&self.body).is_ok() {
+                "JSON of an unexpected shape"
+            } else {
+                "not JSON"
+            },
+        })
+    }
+}
+
+/// The shared HTTP client.
+#[derive(Debug, Clone)]
+pub struct Http {
+    client: reqwest::Client,
+}
+
+impl Http {
+    pub fn new() -> Self {
+        let client = reqwest::Client::builder()
+            .user_agent(concat!("EngageDesk/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(Duration::from_secs(15))
+            .timeout(Duration::from_secs(120))
+            // Never follow a redirect with a bearer token to another place.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("the HTTP client's static settings are valid");
+        Http { client }
+    }
+
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// Sends a request and reads at most `limit` bytes of the answer.
+    pub async fn send(
+        &self,
+        service: Service,
+        request: RequestBuilder,
+        limit: usize,
+    ) -> Result<Reply, Error> {
+        let request = request.build().map_err(|e| transport(service, "?", &e))?;
+        let host = request
+            .url()
+            .host_str()
+            .map(|h| match request.url().port() {
+                Some(p) => format!("{h}:{p}"),
+                None => h.to_string(),
+            })
+            .unwrap_or_default();
+        let mut response = self
+            .client
+            .execute(request)
+            .await
+            .map_err(|e| transport(service, &host, &e))?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        if response.content_length().is_some_and(|n| n > limit as u64) {
+            return Err(Error::TooLarge { service, limit });
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| transport(service, &host, &e))?
+        {
+            if body.len() + chunk.len() > limit {
+                return Err(Error::TooLarge { service, limit });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Reply {
+            status,
+            headers,
+            body,
+        })
+    }
+}
+
+impl Default for Http {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn transport(service: Service, host: &str, e: &reqwest::Error) -> Error {
+    // Only a fixed phrase: reqwest's own text includes the URL.
+    let cause = if e.is_timeout() {
+        "the request timed out"
+    } else if e.is_connect() {
+        "the connection was refused or the host is unknown"
+    } else if e.is_body() || e.is_decode() {
+        "the connection broke while reading the answer"
+    } else if e.is_builder() {
+        "the address is not usable"
+    } else {
+        "the connection failed"
+    };
+    Error::Network {
+        service,
+        host: host.to_string(),
+        cause,
+    }
+}
+
+/// True when a body is an HTML page (a proxy's or load balancer's error page).
+pub fn looks_like_html(body: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&body[..body.len().min(512)]).to_ascii_lowercase();
+    let head = head.trim_start();
+    head.starts_with("<!doctype html") || head.starts_with("<html") || head.contains("<body")
+}
+
+/// What an error body says, from whichever of the three families it is:
+/// RingCentral `{errors:[{errorCode,message}]}` (with OAuth's `error`,
+/// `error_description`), RingCX `{errorCode, generalMessage}`, the spec's
+/// `{generalMessage, details, validationErrors}`; or plain text.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ServerError {
+    /// `OAU-109`, `access.denied.exception`, …
+    pub code: Option<String>,
+    /// OAuth's `error` (`invalid_grant`, `invalid_client`…).
+    pub oauth_error: Option<String>,
+    /// A short human text, at most 200 characters.
+    pub message: Option<String>,
+}
+
+impl ServerError {
+    pub fn parse(reply: &Reply) -> Self {
+        if reply.body.is_empty() || looks_like_html(&reply.body) {
+            return ServerError::default();
+        }
+        match serde_json::from_slice::<serde_json::Value>(&reply.body) {
+            Ok(serde_json::Value::Object(o)) => {
+                let text = |k: &str| o.get(k).and_then(|v| v.as_str()).map(short);
+                let first = o
+                    .get("errors")
+                    .and_then(|e| e.as_array())
+                    .and_then(|a| a.first());
+                let first_text = |k: &str| first.and_then(|f| f.get(k)).and_then(|v| v.as_str()).map(short);
+                let validation = o
+                    .get("validationErrors")
+                    .and_then(|e| e.as_array())
+                    .and_then(|a| a.first())
+                    .map(|v| {
+                        let attr = v.get("attributeName").and_then(|x| x.as_str()).unwrap_or("");
+                        let msg = v.get("message").and_then(|x| x.as_str()).unwrap_or("");
+                        short(format!("{attr} {msg}").trim())
+                    });
+                ServerError {
+                    code: first_text("errorCode").or_else(|| text("errorCode")),
+                    oauth_error: text("error"),
+                    message: first_text("message")
+                        .or_else(|| text("error_description"))
+                        .or_else(|| text("generalMessage"))
+                        .or(validation)
+                        .or_else(|| text("message"))
+                        .or_else(|| text("details")),
+                }
+            }
+            Ok(_) => ServerError::default(),
+            Err(_) => {
+                let text = String::from_utf8_lossy(&reply.body);
+                let text = text.trim();
+                ServerError {
+                    message: (!text.is_empty()).then(|| short(text)),
+                    ..Default::default()
+                }
+            }
+        }
+    }
+}
+
+fn short(s: &str) -> String {
+    let line = s.lines().next().unwrap_or("").trim();
+    if line.chars().count() > 200 {
+        format!("{}…", line.chars().take(200).collect::<String>())
+    } else {
+        line.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reply(status: u16, ct: &str, body: &str) -> Reply {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, ct.parse().unwrap());
+        Reply {
+            status,
+            headers,
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn parses_ringcentral_oauth_errors() {
+        let r = reply(
+            400,
+            "application/json",
+            r#"{"error":"invalid_grant","error_description":"Redirect URIs do not match","errors":[{"errorCode":"OAU-109","message":"Redirect URIs do not match"}]}"#,
+        );
+        let e = ServerError::parse(&r);
+        assert_eq!(e.code.as_deref(), Some("OAU-109"));
+        assert_eq!(e.oauth_error.as_deref(), Some("invalid_grant"));
+        assert_eq!(e.message.as_deref(), Some("Redirect URIs do not match"));
+    }
+
+    #[test]
+    fn parses_ringcx_access_denied() {
+        let r = reply(
+            403,
+            "application/json",
+            r#"{"errorCode":"access.denied.exception","generalMessage":"You do not have permission to access this resource","timestamp":1611847650696}"#,
+        );
+        let e = ServerError::parse(&r);
+        assert_eq!(e.code.as_deref(), Some("access.denied.exception"));
+        assert_eq!(e.message.as_deref(), Some("You do not have permission to access this resource"));
+    }
+
+    #[test]
+    fn parses_spec_errors_with_validation() {
+        let r = reply(
+            400,
+            "application/json",
+            r#"{"details":null,"requestUri":"/x","timestamp":1,"validationErrors":[{"attributeName":"maxRows","message":"must be positive","value":"-1"}]}"#,
+        );
+        assert_eq!(ServerError::parse(&r).message.as_deref(), Some("maxRows must be positive"));
+    }
+
+    #[test]
+    fn plain_text_html_and_empty() {
+        let e = ServerError::parse(&reply(401, "text/plain", "Jwt is expired"));
+        assert_eq!(e.message.as_deref(), Some("Jwt is expired"));
+        let e = ServerError::parse(&reply(502, "text/html", "<!DOCTYPE html><html><body>Bad gateway</body></html>"));
+        assert_eq!(e, ServerError::default());
+        assert_eq!(ServerError::parse(&reply(500, "", "")), ServerError::default());
+        let long = "x".repeat(5000);
+        let e = ServerError::parse(&reply(500, "text/plain", &long));
+        assert!(e.message.unwrap().chars().count() <= 201);
+    }
+
+    #[test]
+    fn json_names_what_was_wrong() {
+        let html = reply(200, "text/html", "<html><body>login</body></html>");
+        let e = html.json::<serde_json::Value>(Service::RingCx).unwrap_err();
+        assert!(e.to_string().contains("HTML page"), "{e}");
+        let text = reply(200, "application/json", "hello");
+        let e = text.json::<serde_json::Value>(Service::RingCx).unwrap_err();
+        assert!(e.to_string().contains("not JSON"), "{e}");
+    }
+
+    #[test]
+    fn retry_after_defaults_to_thirty_seconds() {
+        let mut r = reply(429, "application/json", "{}");
+        assert_eq!(r.retry_after(), Duration::from_secs(30));
+        r.headers.insert(RETRY_AFTER, "7".parse().unwrap());
+        assert_eq!(r.retry_after(), Duration::from_secs(7));
+    }
+}

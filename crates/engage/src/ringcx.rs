@@ -1,0 +1,304 @@
+//! RingCX: the token exchange, its renewal, session calls and the API.
+
+use std::time::SystemTime;
+
+use reqwest::Method;
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::Value;
+
+use crate::error::Service;
+use crate::hosts::Hosts;
+use crate::http::{Http, Reply, ServerError, API_BODY_LIMIT, AUTH_BODY_LIMIT};
+use crate::model::{TokenPart, UserDetails};
+use crate::Error;
+
+/// A RingCX access token with its expiry, and the rotating refresh token.
+#[derive(Debug, Clone)]
+pub struct CxTokens {
+    pub access: SecretString,
+    pub access_expires_at: SystemTime,
+    pub refresh: Option<SecretString>,
+}
+
+/// What an exchange or a renewal returns.
+#[derive(Debug, Clone)]
+pub struct CxLogin {
+    pub tokens: CxTokens,
+    pub details: UserDetails,
+}
+
+/// An API answer: status and body (JSON when it parses, else text).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ApiResponse {
+    pub status: u16,
+    pub body: Value,
+}
+
+/// A RingCX client for one server.
+#[derive(Debug, Clone)]
+pub struct RingCx {
+    http: Http,
+    hosts: Hosts,
+}
+
+impl RingCx {
+    pub fn new(http: Http, hosts: Hosts) -> Self {
+        RingCx { http, hosts }
+    }
+
+    /// Exchanges a RingCentral access token for a RingCX session. The token
+    /// goes in the form body, never the URL, so it stays out of server logs.
+    pub async fn exchange(&self, rc_access: &SecretString) -> Result<CxLogin, Error> {
+        let mut url = self.hosts.ringcx_url("/api/auth/login/rc/accesstoken");
+        url.query_pairs_mut().append_pair("includeRefresh", "true");
+        let request = self.http.client().post(url).form(&[
+            ("rcAccessToken", rc_access.expose_secret()),
+            ("rcTokenType", "Bearer"),
+        ]);
+        let reply = self.http.send(Service::RingCx, request, AUTH_BODY_LIMIT).await?;
+        if !reply.is_success() {
+            return Err(exchange_error(&reply));
+        }
+        login_from(&reply)
+    }
+
+    /// Renews with the rotating RingCX refresh token.
+    pub async fn refresh(&self, refresh: &SecretString) -> Result<CxLogin, Error> {
+        let request = self
+            .http
+            .client()
+            .post(self.hosts.ringcx_url("/api/auth/token/refresh"))
+            .form(&[("refresh_token", refresh.expose_secret()), ("rcTokenType", "Bearer")]);
+        let reply = self.http.send(Service::RingCx, request, AUTH_BODY_LIMIT).await?;
+        if !reply.is_success() {
+            return Err(match api_error(&reply) {
+                Error::Rejected { message, .. } if (400..500).contains(&reply.status) => {
+                    Error::SessionEnded { reason: message }
+                }
+                e => e,
+            });
+        }
+        login_from(&reply)
+    }
+
+    /// Reloads the user details without a new exchange.
+    pub async fn login_details(&self, access: &SecretString) -> Result<UserDetails, Error> {
+        let request = self
+            .http
+            .client()
+            .get(self.hosts.ringcx_url("/api/auth/login"))
+            .bearer_auth(access.expose_secret());
+        let reply = self.http.send(Service::RingCx, request, AUTH_BODY_LIMIT).await?;
+        if !reply.is_success() {
+            return Err(api_error(&reply));
+        }
+        reply.json(Service::RingCx)
+    }
+
+    /// Ends the RingCX session.
+    pub async fn logout(&self, refresh: &SecretString) -> Result<(), Error> {
+        let mut url = self.hosts.ringcx_url("/api/auth/logout/");
+        url.path_segments_mut()
+            .map_err(|_| Error::NotSignedIn)?
+            .pop_if_empty()
+            .push(refresh.expose_secret());
+        let request = self.http.client().delete(url);
+        let reply = self.http.send(Service::RingCx, request, AUTH_BODY_LIMIT).await?;
+        if reply.is_success() {
+            Ok(())
+        } else {
+            Err(api_error(&reply))
+        }
+    }
+
+    /// Calls any RingCX API path under `/voice/api/`.
+    pub async fn call(
+        &self,
+        access: &SecretString,
+        method: &str,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<&Value>,
+    ) -> Result<Reply, Error> {
+        let method = parse_method(method)?;
+        let path = check_api_path(path)?;
+        let mut request = self
+            .http
+            .client()
+            .request(method, self.hosts.ringcx_url(path))
+            .bearer_auth(access.expose_secret())
+            .header(reqwest::header::ACCEPT, "application/json");
+        if !query.is_empty() {
+            request = request.query(query);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        self.http.send(Service::RingCx, request, API_BODY_LIMIT).await
+    }
+}
+
+fn login_from(reply: &Reply) -> Result<CxLogin, Error> {
+    let now = SystemTime::now();
+    let tokens: TokenPart = reply.json(Service::RingCx)?;
+    let details: UserDetails = reply.json(Service::RingCx)?;
+    let access = tokens.access_token.filter(|t| !t.is_empty()).ok_or(Error::BadResponse {
+        service: Service::RingCx,
+        status: reply.status,
+        what: "an answer without an access token",
+    })?;
+    Ok(CxLogin {
+        tokens: CxTokens {
+            access_expires_at: crate::jwt::expiry_or_fallback(&access, now),
+            access: SecretString::from(access),
+            refresh: tokens.refresh_token.filter(|t| !t.is_empty()).map(SecretString::from),
+        },
+        details,
+    })
+}
+
+fn exchange_error(reply: &Reply) -> Error {
+    match api_error(reply) {
+        Error::Rejected { message, .. } | Error::Forbidden { message } if reply.status < 500 => {
+            Error::ExchangeRejected {
+                status: reply.status,
+                message,
+            }
+        }
+        e => e,
+    }
+}
+
+/// True when a failed API answer means the access token has expired: a 401,
+/// or (as the official SDKs check) a body that says "expired".
+pub fn is_expired(reply: &Reply) -> bool {
+    reply.status == 401
+        || (!reply.is_success()
+            && String::from_utf8_lossy(&reply.body[..reply.body.len().min(4096)])
+                .to_ascii_lowercase()
+                .contains("expired"))
+}
+
+/// Maps a failed RingCX answer to an error.
+pub fn api_error(reply: &Reply) -> Error {
+    let status = reply.status;
+    let e = ServerError::parse(reply);
+    match status {
+        429 => Error::RateLimited {
+            service: Service::RingCx,
+            retry_after: reply.retry_after(),
+        },
+        403 => Error::Forbidden { message: e.message },
+        s if s >= 500 => Error::ServerError {
+            service: Service::RingCx,
+            status,
+            message: e.message,
+        },
+        _ if e.message.is_none() && e.code.is_none() && crate::http::looks_like_html(&reply.body) => {
+            Error::BadResponse {
+                service: Service::RingCx,
+                status,
+                what: "an HTML page",
+            }
+        }
+        _ => Error::Rejected {
+            service: Service::RingCx,
+            status,
+            server_code: e.code,
+            message: e.message,
+        },
+    }
+}
+
+fn parse_method(method: &str) -> Result<Method, Error> {
+    match method.to_ascii_uppercase().as_str() {
+        "GET" => Ok(Method::GET),
+        "POST" => Ok(Method::POST),
+        "PUT" => Ok(Method::PUT),
+        "PATCH" => Ok(Method::PATCH),
+        "DELETE" => Ok(Method::DELETE),
+        _ => Err(Error::InvalidMethod {
+            method: method.chars().take(20).collect(),
+        }),
+    }
+}
+
+/// Only paths under `/voice/api/` get the bearer token: no other host, no
+/// auth endpoint, no way out with `..`.
+pub fn check_api_path(path: &str) -> Result<&str, Error> {
+    let bad = || Error::InvalidApiPath {
+        path: path.chars().take(200).collect(),
+    };
+    let ok = path.starts_with("/voice/api/")
+        && !path.contains("..")
+        && !path.contains('?')
+        && !path.contains('#')
+        && !path.contains("//")
+        && !path.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\');
+    if ok {
+        Ok(path)
+    } else {
+        Err(bad())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reply(status: u16, body: &str) -> Reply {
+        Reply {
+            status,
+            headers: Default::default(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn api_paths_are_confined() {
+        assert!(check_api_path("/voice/api/v1/admin/users").is_ok());
+        for bad in [
+            "/api/auth/login",
+            "https://evil.example/voice/api/",
+            "/voice/api/../../api/auth/login",
+            "/voice/api/v1/x?token=1",
+            "//evil.example/voice/api/",
+            "/voice/api/v1/ x",
+            "voice/api/v1",
+        ] {
+            assert_eq!(check_api_path(bad).unwrap_err().code(), "invalid_api_path", "{bad}");
+        }
+    }
+
+    #[test]
+    fn methods() {
+        assert_eq!(parse_method("get").unwrap(), Method::GET);
+        assert_eq!(parse_method("TRACE").unwrap_err().code(), "invalid_method");
+    }
+
+    #[test]
+    fn expired_detection_follows_the_sdks() {
+        assert!(is_expired(&reply(401, "Jwt is expired")));
+        assert!(is_expired(&reply(400, "token expired")));
+        assert!(!is_expired(&reply(403, "{}")));
+        assert!(!is_expired(&reply(200, "expired")));
+    }
+
+    #[test]
+    fn api_errors_by_status() {
+        assert_eq!(api_error(&reply(403, r#"{"errorCode":"access.denied.exception","generalMessage":"no"}"#)).code(), "forbidden");
+        assert_eq!(api_error(&reply(500, "oops")).code(), "server_error");
+        assert_eq!(api_error(&reply(404, "<html><body>nope</body></html>")).code(), "bad_response");
+        let e = api_error(&reply(400, r#"{"generalMessage":"Bad thing"}"#));
+        assert_eq!(e.code(), "rejected");
+        assert!(e.to_string().contains("Bad thing"));
+    }
+
+    #[test]
+    fn exchange_errors_explain_the_link() {
+        let e = exchange_error(&reply(401, r#"{"generalMessage":"Invalid RingCentral access token"}"#));
+        assert_eq!(e.code(), "exchange_rejected");
+        assert!(e.to_string().contains("linked to RingCX"), "{e}");
+        assert_eq!(exchange_error(&reply(503, "")).code(), "server_error");
+    }
+}
