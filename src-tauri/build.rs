@@ -1,6 +1,18 @@
 // The app's own commands go under the ACL: each one gets an `allow-<name>`
 // permission, and capabilities/ grants only those the UI calls.
-const COMMANDS: &[&str] = &["app_info", "redirect_uri"];
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "redirect_uri",
+    "sign_in_browser",
+    "cancel_sign_in",
+    "sign_in_jwt",
+    "sign_in_token",
+    "session",
+    "select_agent",
+    "users",
+    "call_api",
+    "sign_out",
+];
 
 fn main() {
     tauri_build::try_build(

@@ -2,26 +2,49 @@
 //!
 //! Adding one: write it here, list it in `generate_handler!` in lib.rs, add its
 //! name to COMMANDS in build.rs, and grant `allow-<name>` in capabilities/.
+//! Nothing here returns a token: replies are statuses, profiles and data.
 
-use serde::Serialize;
-use tauri::{AppHandle, Runtime};
+use std::sync::Arc;
+
+use engage::browser::BrowserSignIn;
+use engage::hosts::{Hosts, Preset, PRESETS};
+use engage::loopback::SIGN_IN_TIMEOUT;
+use engage::model::User;
+use engage::rc::{RcApp, RcClient};
+use engage::ringcx::ApiResponse;
+use engage::session::{Credential, NoPersist, Profile, Session, Status};
+use engage::SecretString;
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Emitter, Runtime, State};
+use tauri_plugin_opener::OpenerExt;
+use tokio_util::sync::CancellationToken;
 
 use crate::error::CommandError;
+use crate::state::{AppState, Demo};
 
-/// What the About line shows.
+/// The event the UI listens to for every session change.
+pub const SESSION_EVENT: &str = "session-changed";
+
+/// What the About line and the sign-in form start from.
 #[derive(Debug, Serialize)]
 pub struct AppInfo {
     pub name: &'static str,
     pub version: &'static str,
     pub identifier: String,
+    pub presets: &'static [Preset],
+    pub default_port: u16,
+    pub demo: Option<Demo>,
 }
 
 #[tauri::command]
-pub fn app_info<R: Runtime>(app: AppHandle<R>) -> AppInfo {
+pub fn app_info<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> AppInfo {
     AppInfo {
         name: engage::APP_NAME,
         version: engage::version(),
         identifier: app.config().identifier.clone(),
+        presets: PRESETS,
+        default_port: engage::redirect::DEFAULT_PORT,
+        demo: state.demo.clone(),
     }
 }
 
@@ -30,4 +53,211 @@ pub fn app_info<R: Runtime>(app: AppHandle<R>) -> AppInfo {
 pub fn redirect_uri(port: i64) -> Result<String, CommandError> {
     let port = engage::redirect::validate_port(port)?;
     Ok(engage::redirect::redirect_uri(port))
+}
+
+/// The server pair and app a sign-in uses. Secrets arrive as plain strings
+/// from the form and are wrapped at once; they are never sent back.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Servers {
+    pub rc_server: String,
+    pub ringcx_server: String,
+    #[serde(default)]
+    pub client_id: String,
+    #[serde(default)]
+    pub client_secret: Option<String>,
+}
+
+impl Servers {
+    fn parse(self) -> Result<(Hosts, RcApp), CommandError> {
+        let hosts = Hosts::parse(&self.rc_server, &self.ringcx_server)?;
+        let app = RcApp {
+            client_id: self.client_id.trim().to_string(),
+            client_secret: self
+                .client_secret
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| SecretString::from(s.trim().to_string())),
+        };
+        Ok((hosts, app))
+    }
+}
+
+async fn install<R: Runtime>(app: &AppHandle<R>, state: &AppState, session: Arc<Session>) -> Status {
+    let status = session.status();
+    let mut rx = session.subscribe();
+    let handle = app.clone();
+    tauri::async_runtime::spawn(async move {
+        while rx.changed().await.is_ok() {
+            let status = rx.borrow_and_update().clone();
+            let _ = handle.emit(SESSION_EVENT, &status);
+        }
+    });
+    if let Some(old) = state.session.write().await.replace(session) {
+        old.sign_out().await;
+    }
+    let _ = app.emit(SESSION_EVENT, &status);
+    status
+}
+
+async fn sign_in<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    hosts: Hosts,
+    rc_app: RcApp,
+    credential: Credential,
+) -> Result<Status, CommandError> {
+    let session = Session::sign_in(
+        state.http.clone(),
+        hosts,
+        rc_app,
+        credential,
+        state.limiter.clone(),
+        Arc::new(NoPersist),
+    )
+    .await?;
+    Ok(install(app, state, session).await)
+}
+
+/// Clears the pending sign-in when dropped, however the sign-in ends.
+struct Pending<'a>(&'a AppState);
+
+impl Drop for Pending<'_> {
+    fn drop(&mut self) {
+        *self.0.pending.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+}
+
+/// Signs in through the system browser and the loopback redirect.
+#[tauri::command]
+pub async fn sign_in_browser<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    servers: Servers,
+    port: i64,
+) -> Result<Status, CommandError> {
+    let port = engage::redirect::validate_port(port)?;
+    let (hosts, rc_app) = servers.parse()?;
+    let rc = RcClient::new(state.http.clone(), hosts.clone(), rc_app.clone())?;
+    let cancel = CancellationToken::new();
+    {
+        let mut pending = state.pending.lock().unwrap_or_else(|p| p.into_inner());
+        if pending.is_some() {
+            return Err(engage::Error::SignInInProgress.into());
+        }
+        *pending = Some(cancel.clone());
+    }
+    let _pending = Pending(&state);
+    let flow = BrowserSignIn::start(port).await?;
+    let url = flow.authorize_url(&rc);
+    app.opener()
+        .open_url(url.as_str(), None::<&str>)
+        .map_err(|e| engage::Error::BrowserFailed {
+            reason: short_reason(&e.to_string()),
+        })?;
+    let tokens = flow.finish(&rc, &cancel, SIGN_IN_TIMEOUT).await?;
+    sign_in(&app, &state, hosts, rc_app, Credential::Browser(tokens)).await
+}
+
+fn short_reason(text: &str) -> String {
+    text.lines().next().unwrap_or("").chars().take(120).collect()
+}
+
+/// Stops a browser sign-in that is waiting.
+#[tauri::command]
+pub fn cancel_sign_in(state: State<'_, AppState>) -> bool {
+    match state.pending.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+        Some(cancel) => {
+            cancel.cancel();
+            true
+        }
+        None => false,
+    }
+}
+
+/// Signs in with a JWT credential (client id and secret required).
+#[tauri::command]
+pub async fn sign_in_jwt<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    servers: Servers,
+    jwt: String,
+) -> Result<Status, CommandError> {
+    let (hosts, rc_app) = servers.parse()?;
+    let jwt = jwt.trim().to_string();
+    if jwt.is_empty() {
+        return Err(engage::Error::BadCredentials { server_code: None }.into());
+    }
+    sign_in(&app, &state, hosts, rc_app, Credential::Jwt(SecretString::from(jwt))).await
+}
+
+/// Signs in with a pasted RingCentral access token.
+#[tauri::command]
+pub async fn sign_in_token<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    mut servers: Servers,
+    token: String,
+) -> Result<Status, CommandError> {
+    // No OAuth call is made in this mode, so no client id is needed.
+    if servers.client_id.trim().is_empty() {
+        servers.client_id = "pasted-token".into();
+    }
+    let (hosts, rc_app) = servers.parse()?;
+    let token = SecretString::from(token.trim().to_string());
+    sign_in(&app, &state, hosts, rc_app, Credential::Token(token)).await
+}
+
+/// The session's status and profile (signed out when there is none).
+#[tauri::command]
+pub async fn session(state: State<'_, AppState>) -> Result<Status, CommandError> {
+    match state.session.read().await.as_ref() {
+        Some(s) => Ok(s.status()),
+        None => Ok(Status::signed_out(&Hosts::default_preset(), None)),
+    }
+}
+
+#[tauri::command]
+pub async fn select_agent(state: State<'_, AppState>, agent_id: i64) -> Result<Profile, CommandError> {
+    Ok(state.current().await?.select_agent(agent_id)?)
+}
+
+#[tauri::command]
+pub async fn users(
+    state: State<'_, AppState>,
+    active_only: bool,
+    flatten: bool,
+) -> Result<Vec<User>, CommandError> {
+    Ok(state.current().await?.users(active_only, flatten).await?)
+}
+
+/// Calls any RingCX API path under /voice/api/.
+#[tauri::command]
+pub async fn call_api(
+    state: State<'_, AppState>,
+    method: String,
+    path: String,
+    query: Option<Vec<(String, String)>>,
+    body: Option<serde_json::Value>,
+) -> Result<ApiResponse, CommandError> {
+    let query = query.unwrap_or_default();
+    Ok(state
+        .current()
+        .await?
+        .call(&method, &path, &query, body.as_ref())
+        .await?)
+}
+
+/// Signs out: RingCX logout, RingCentral revoke (errors ignored), then clears.
+#[tauri::command]
+pub async fn sign_out<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<Status, CommandError> {
+    let session = state.session.write().await.take();
+    let status = match session {
+        Some(s) => {
+            s.sign_out().await;
+            s.status()
+        }
+        None => Status::signed_out(&Hosts::default_preset(), None),
+    };
+    let _ = app.emit(SESSION_EVENT, &status);
+    Ok(status)
 }

@@ -2,18 +2,33 @@
 
 mod commands;
 mod error;
+mod state;
 
 use tauri::{Manager, Runtime};
 
-pub use commands::AppInfo;
+pub use commands::{AppInfo, SESSION_EVENT};
 pub use error::CommandError;
+pub use state::AppState;
 
-/// Registers the commands on any runtime, so tests can use the mock runtime.
+/// Registers state, plugins and commands on any runtime, so tests can use
+/// the mock runtime.
 pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    builder.invoke_handler(tauri::generate_handler![
-        commands::app_info,
-        commands::redirect_uri
-    ])
+    builder
+        .manage(AppState::new())
+        .plugin(tauri_plugin_opener::init())
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::redirect_uri,
+            commands::sign_in_browser,
+            commands::cancel_sign_in,
+            commands::sign_in_jwt,
+            commands::sign_in_token,
+            commands::session,
+            commands::select_agent,
+            commands::users,
+            commands::call_api,
+            commands::sign_out,
+        ])
 }
 
 /// Runs the desktop app; returns the process exit code.
