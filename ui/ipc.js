@@ -1,5 +1,6 @@
 // The one door to Rust. Every view calls through here, so errors always come
-// back in one shape: {code, message}, with a human message.
+// back in one shape: {code, message}, with a human message. No token ever
+// comes through here: commands return statuses, profiles and data only.
 
 const tauri = window.__TAURI__;
 
@@ -17,7 +18,7 @@ export function toIpcError(raw) {
   if (raw && typeof raw === "object" && typeof raw.message === "string") {
     return new IpcError(String(raw.code || "error"), raw.message);
   }
-  if (typeof raw === "string" && raw.length > 0) {
+  if (typeof raw === "string" && raw.length > 0 && raw.length < 300) {
     return new IpcError("ipc", raw);
   }
   return new IpcError("ipc", "Engage Desk could not complete that action. Try again.");
@@ -36,3 +37,18 @@ export async function call(command, args = {}) {
 
 export const appInfo = () => call("app_info");
 export const redirectUri = (port) => call("redirect_uri", { port });
+export const signInBrowser = (servers, port) => call("sign_in_browser", { servers, port });
+export const cancelSignIn = () => call("cancel_sign_in");
+export const signInJwt = (servers, jwt) => call("sign_in_jwt", { servers, jwt });
+export const signInToken = (servers, token) => call("sign_in_token", { servers, token });
+export const session = () => call("session");
+export const selectAgent = (agentId) => call("select_agent", { agentId });
+export const users = (activeOnly, flatten) => call("users", { activeOnly, flatten });
+export const callApi = (method, path, query, body) => call("call_api", { method, path, query, body });
+export const signOut = () => call("sign_out");
+
+// Calls `handler(status)` on every session change (renewal, sign-out…).
+export function onSession(handler) {
+  if (!tauri || !tauri.event) return Promise.resolve(() => {});
+  return tauri.event.listen("session-changed", (event) => handler(event.payload));
+}

@@ -1,14 +1,41 @@
-// Starts the views once the DOM is there.
+// Starts the views and switches between them as the session changes.
 
 import * as ipc from "./ipc.js";
 import * as signin from "./views/signin.js";
-import { $, showError } from "./dom.js";
+import * as profile from "./views/profile.js";
+import * as users from "./views/users.js";
+import { $, showError, showView } from "./dom.js";
+
+function apply(status) {
+  const signedIn = Boolean(status && status.signed_in);
+  $("#nav").hidden = !signedIn;
+  if (signedIn) {
+    profile.update(status);
+    if ($("[data-testid=signin-view]").hidden === false) showView("profile");
+  } else {
+    showView("signin");
+    if (status && status.reason) showError(status.reason.message);
+  }
+}
 
 async function start() {
   try {
     const info = await ipc.appInfo();
     $("#app-about").textContent = `${info.name} ${info.version}`;
-    await signin.init();
+    profile.init(apply);
+    users.init();
+    for (const button of document.querySelectorAll(".nav [data-view]")) {
+      button.addEventListener("click", () => {
+        showView(button.dataset.view);
+        if (button.dataset.view === "users") users.load();
+      });
+    }
+    await ipc.onSession(apply);
+    await signin.init(info, (status) => {
+      apply(status);
+      showView("profile");
+    });
+    apply(await ipc.session());
   } catch (e) {
     showError(e.message);
   }

@@ -1,10 +1,11 @@
 // The sign-in view: server pair, client id, loopback port and the redirect URI
-// to register, and the other ways to sign in.
+// to register, and the three ways to sign in.
 
 import * as ipc from "../ipc.js";
-import { $, showError, clearError } from "../dom.js";
+import { $, showError, clearError, withProgress } from "../dom.js";
 
 const portError = () => $("#redirect-port-error");
+let onSignedIn = () => {};
 
 // Asks Rust for the redirect URI of the typed port, so what the user registers
 // is byte for byte what the sign-in flow will send.
@@ -15,16 +16,18 @@ async function updateRedirectUri() {
   if (raw === "" || !Number.isInteger(port)) {
     output.value = "";
     portError().textContent = "Enter a port number from 1024 to 65535.";
-    return;
+    return null;
   }
   try {
     output.value = await ipc.redirectUri(port);
     portError().textContent = "";
     $("#redirect-port").removeAttribute("aria-invalid");
+    return port;
   } catch (e) {
     output.value = "";
     portError().textContent = e.message;
     $("#redirect-port").setAttribute("aria-invalid", "true");
+    return null;
   }
 }
 
@@ -34,6 +37,15 @@ function validateClientId() {
   $("#client-id-error").textContent = ok ? "" : "Enter the client ID of your RingCentral app.";
   input.toggleAttribute("aria-invalid", !ok);
   return ok;
+}
+
+function servers(clientSecret) {
+  return {
+    rcServer: $("#rc-server").value.trim(),
+    ringcxServer: $("#ringcx-server").value.trim(),
+    clientId: $("#client-id").value.trim(),
+    clientSecret: clientSecret || null,
+  };
 }
 
 async function copyRedirectUri() {
@@ -46,18 +58,91 @@ async function copyRedirectUri() {
   }
 }
 
-export function init() {
+function setBusy(busy) {
+  for (const id of ["signin-browser", "signin-jwt", "signin-token"]) {
+    $(`[data-testid=${id}]`).disabled = busy;
+  }
+}
+
+async function run(label, action) {
+  clearError();
+  setBusy(true);
+  try {
+    const status = await withProgress(label, action());
+    // Secrets typed into the form leave the DOM once Rust holds them.
+    for (const id of ["#jwt-client-secret", "#jwt-token", "#rc-token"]) $(id).value = "";
+    onSignedIn(status);
+  } catch (e) {
+    if (e.code !== "sign_in_cancelled") showError(e.message);
+  } finally {
+    setBusy(false);
+  }
+}
+
+async function signInBrowser(ev) {
+  ev.preventDefault();
+  if (!validateClientId()) {
+    $("#client-id").focus();
+    return;
+  }
+  const port = await updateRedirectUri();
+  if (port === null) {
+    $("#redirect-port").focus();
+    return;
+  }
+  const cancel = $("[data-testid=signin-cancel]");
+  cancel.hidden = false;
+  $("#signin-waiting").hidden = false;
+  try {
+    await run("Waiting for the browser…", () => ipc.signInBrowser(servers(), port));
+  } finally {
+    cancel.hidden = true;
+    $("#signin-waiting").hidden = true;
+  }
+}
+
+function signInJwt() {
+  if (!validateClientId()) return $("#client-id").focus();
+  const secret = $("#jwt-client-secret").value;
+  const jwt = $("#jwt-token").value;
+  if (!jwt.trim()) {
+    showError("Paste the JWT credential first.");
+    return $("#jwt-token").focus();
+  }
+  return run("Signing in…", () => ipc.signInJwt(servers(secret), jwt));
+}
+
+function signInToken() {
+  const token = $("#rc-token").value;
+  if (!token.trim()) {
+    showError("Paste a RingCentral access token first.");
+    return $("#rc-token").focus();
+  }
+  return run("Signing in…", () => ipc.signInToken(servers(), token));
+}
+
+// Fills the form from a server preset or the demo settings.
+export function fill({ rc, ringcx, clientId }) {
+  if (rc) $("#rc-server").value = rc;
+  if (ringcx) $("#ringcx-server").value = ringcx;
+  if (clientId !== undefined) $("#client-id").value = clientId;
+}
+
+export function init(info, signedIn) {
+  onSignedIn = signedIn;
+  if (info.demo) {
+    const select = $("#profile-select");
+    const option = new Option("Demo (fake server)", "demo", true, true);
+    select.add(option, 0);
+    fill({ rc: info.demo.server, ringcx: info.demo.server, clientId: info.demo.client_id });
+  }
+  $("#redirect-port").value = String(info.default_port);
   $("#redirect-port").addEventListener("input", updateRedirectUri);
   $("#copy-redirect-uri").addEventListener("click", copyRedirectUri);
   $("#client-id").addEventListener("blur", validateClientId);
-  $("#signin-form").addEventListener("submit", (ev) => {
-    ev.preventDefault();
-    clearError();
-    if (!validateClientId()) {
-      $("#client-id").focus();
-      return;
-    }
-    showError("Browser sign-in is not available in this build yet.");
-  });
+  $("#signin-form").addEventListener("submit", signInBrowser);
+  $("[data-testid=signin-cancel]").addEventListener("click", () => ipc.cancelSignIn());
+  $("[data-testid=signin-jwt]").addEventListener("click", signInJwt);
+  $("[data-testid=signin-token]").addEventListener("click", signInToken);
   return updateRedirectUri();
 }

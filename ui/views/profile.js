@@ -1,0 +1,86 @@
+// The profile view: the current agent, the agent picker, the session status
+// with a live countdown to the next renewal, and sign-out.
+
+import * as ipc from "../ipc.js";
+import { $, showError, clearError, withProgress } from "../dom.js";
+import { agentName, countdown, hostOf } from "../format.js";
+
+let status = null;
+let timer = null;
+let onSignedOut = () => {};
+
+const set = (selector, value) => {
+  $(selector).textContent = value === null || value === undefined || value === "" ? "—" : String(value);
+};
+const yesNo = (v) => (v === true ? "Yes" : v === false ? "No" : "—");
+
+function renderAgent() {
+  const profile = status && status.profile;
+  const agents = (profile && profile.details.agentDetails) || [];
+  const current = agents.find((a) => a.agentId === profile.agent_id) || null;
+  $("[data-testid=no-agent]").hidden = agents.length > 0;
+  $("#agent-details").hidden = agents.length === 0;
+  $("#agent-picker").hidden = agents.length < 2;
+  const select = $("[data-testid=agent-select]");
+  select.replaceChildren(
+    ...agents.map((a) => new Option(`${agentName(a)} · ${a.accountName || a.accountId || ""}`, String(a.agentId), false, a === current)),
+  );
+  const d = profile ? profile.details : {};
+  const a = current || {};
+  set("[data-testid=agent-name]", current ? agentName(a) : "");
+  set("[data-testid=agent-email]", a.email);
+  set("#agent-username", a.username);
+  set("[data-testid=agent-id]", a.agentId);
+  set("#agent-type", a.agentType);
+  set("#agent-rc-user-id", a.rcUserId);
+  set("[data-testid=account-id]", a.accountId);
+  set("[data-testid=account-name]", a.accountName);
+  set("[data-testid=main-account-id]", d.mainAccountId);
+  set("#agent-group", a.agentGroupId);
+  set("#sso-login", yesNo(d.ssoLogin));
+  set("#login-flags", current ? `Control: ${yesNo(a.allowLoginControl)} · Updates: ${yesNo(a.allowLoginUpdates)}` : "");
+}
+
+function renderStatus() {
+  const el = $("[data-testid=session-status]");
+  if (!status || !status.signed_in) {
+    el.textContent = "Signed out.";
+    return;
+  }
+  const renews = status.ringcx_renews_at ? countdown(status.ringcx_renews_at - Date.now()) : "—";
+  el.textContent = `Signed in to ${hostOf(status.rc_server)} and ${hostOf(status.ringcx_server)}. RingCX token renews in ${renews}. Renewed ${status.renewals} time${status.renewals === 1 ? "" : "s"}.`;
+}
+
+export function update(next) {
+  status = next;
+  renderAgent();
+  renderStatus();
+}
+
+async function chooseAgent() {
+  const id = Number($("[data-testid=agent-select]").value);
+  try {
+    const profile = await ipc.selectAgent(id);
+    update({ ...status, profile });
+  } catch (e) {
+    showError(e.message);
+  }
+}
+
+async function signOut() {
+  clearError();
+  try {
+    const next = await withProgress("Signing out…", ipc.signOut());
+    onSignedOut(next);
+  } catch (e) {
+    showError(e.message);
+  }
+}
+
+export function init(signedOut) {
+  onSignedOut = signedOut;
+  $("[data-testid=agent-select]").addEventListener("change", chooseAgent);
+  $("[data-testid=signout]").addEventListener("click", signOut);
+  clearInterval(timer);
+  timer = setInterval(renderStatus, 1000);
+}
