@@ -82,7 +82,11 @@ impl Servers {
     }
 }
 
-async fn install<R: Runtime>(app: &AppHandle<R>, state: &AppState, session: Arc<Session>) -> Status {
+async fn install<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    session: Arc<Session>,
+) -> Status {
     let status = session.status();
     let mut rx = session.subscribe();
     let handle = app.clone();
@@ -159,13 +163,23 @@ pub async fn sign_in_browser<R: Runtime>(
 }
 
 fn short_reason(text: &str) -> String {
-    text.lines().next().unwrap_or("").chars().take(120).collect()
+    text.lines()
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take(120)
+        .collect()
 }
 
 /// Stops a browser sign-in that is waiting.
 #[tauri::command]
 pub fn cancel_sign_in(state: State<'_, AppState>) -> bool {
-    match state.pending.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+    match state
+        .pending
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .as_ref()
+    {
         Some(cancel) => {
             cancel.cancel();
             true
@@ -187,7 +201,14 @@ pub async fn sign_in_jwt<R: Runtime>(
     if jwt.is_empty() {
         return Err(engage::Error::BadCredentials { server_code: None }.into());
     }
-    sign_in(&app, &state, hosts, rc_app, Credential::Jwt(SecretString::from(jwt))).await
+    sign_in(
+        &app,
+        &state,
+        hosts,
+        rc_app,
+        Credential::Jwt(SecretString::from(jwt)),
+    )
+    .await
 }
 
 /// Signs in with a pasted RingCentral access token.
@@ -217,7 +238,10 @@ pub async fn session(state: State<'_, AppState>) -> Result<Status, CommandError>
 }
 
 #[tauri::command]
-pub async fn select_agent(state: State<'_, AppState>, agent_id: i64) -> Result<Profile, CommandError> {
+pub async fn select_agent(
+    state: State<'_, AppState>,
+    agent_id: i64,
+) -> Result<Profile, CommandError> {
     Ok(state.current().await?.select_agent(agent_id)?)
 }
 
@@ -249,7 +273,10 @@ pub async fn call_api(
 
 /// Signs out: RingCX logout, RingCentral revoke (errors ignored), then clears.
 #[tauri::command]
-pub async fn sign_out<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<Status, CommandError> {
+pub async fn sign_out<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Status, CommandError> {
     let session = state.session.write().await.take();
     let status = match session {
         Some(s) => {

@@ -28,7 +28,8 @@ impl AppState {
     pub fn new() -> Self {
         let demo = std::env::var("ENGAGE_DEMO_SERVER").ok().map(|server| Demo {
             server,
-            client_id: std::env::var("ENGAGE_DEMO_CLIENT_ID").unwrap_or_else(|_| "fake-client-id".into()),
+            client_id: std::env::var("ENGAGE_DEMO_CLIENT_ID")
+                .unwrap_or_else(|_| "fake-client-id".into()),
         });
         AppState {
             http: Http::new(),
@@ -40,7 +41,11 @@ impl AppState {
     }
 
     pub async fn current(&self) -> Result<Arc<Session>, engage::Error> {
-        self.session.read().await.clone().ok_or(engage::Error::NotSignedIn)
+        self.session
+            .read()
+            .await
+            .clone()
+            .ok_or(engage::Error::NotSignedIn)
     }
 }
 

@@ -92,6 +92,12 @@ impl World {
             "XAUTHORITY",
             "SSH_AUTH_SOCK",
             "GNOME_KEYRING_CONTROL",
+            "XDG_CURRENT_DESKTOP",
+            "XDG_SESSION_DESKTOP",
+            "DESKTOP_SESSION",
+            "GNOME_DESKTOP_SESSION_ID",
+            "KDE_FULL_SESSION",
+            "BROWSER",
         ] {
             cmd.env_remove(var);
         }

@@ -55,6 +55,7 @@ impl BrowserSignIn {
         timeout: Duration,
     ) -> Result<RcTokens, Error> {
         let code = self.listener.wait(&self.state, cancel, timeout).await?;
-        rc.exchange_code(&code, &self.verifier, &self.redirect_uri).await
+        rc.exchange_code(&code, &self.verifier, &self.redirect_uri)
+            .await
     }
 }

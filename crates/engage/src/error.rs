@@ -81,14 +81,19 @@ pub enum Error {
     #[error("RingCentral did not accept the JWT credential ({}). Check that it belongs to this app and has not expired or been revoked.", .server_code.as_deref().unwrap_or("invalid JWT"))]
     BadCredentials { server_code: Option<String> },
 
-    #[error("The pasted RingCentral access token is no longer valid. Paste a new token to continue.")]
+    #[error(
+        "The pasted RingCentral access token is no longer valid. Paste a new token to continue."
+    )]
     PastedTokenExpired,
 
     #[error("Your RingCentral sign-in has ended{}. Sign in again.", detail(.reason))]
     SessionEnded { reason: Option<String> },
 
     #[error("RingCX did not accept the RingCentral sign-in (HTTP {status}{}). Make sure this is a production RingCentral account linked to RingCX, and the RingCX server is right for it.", detail(.message))]
-    ExchangeRejected { status: u16, message: Option<String> },
+    ExchangeRejected {
+        status: u16,
+        message: Option<String>,
+    },
 
     #[error("This RingCentral user has no RingCX agent. Ask your RingCX admin to add you as an agent, or sign in with another user.")]
     NoAgent,
@@ -291,7 +296,10 @@ mod tests {
         assert_eq!(e.server_code(), Some("CMN-101"));
         assert_eq!(e.status(), Some(400));
         assert!(!e.is_transient());
-        assert!(e.to_string().contains("CMN-101: Parameter is invalid"), "{e}");
+        assert!(
+            e.to_string().contains("CMN-101: Parameter is invalid"),
+            "{e}"
+        );
     }
 
     #[test]

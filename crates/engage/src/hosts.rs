@@ -144,7 +144,15 @@ mod tests {
 
     #[test]
     fn garbage_is_refused_with_a_reason() {
-        for bad in ["", "   ", "engage", "ftp://x.y", "https://u:p@x.y", "https://x.y/?a=1", "file:///etc"] {
+        for bad in [
+            "",
+            "   ",
+            "engage",
+            "ftp://x.y",
+            "https://u:p@x.y",
+            "https://x.y/?a=1",
+            "file:///etc",
+        ] {
             let e = parse_server("RingCX server", bad).unwrap_err();
             assert_eq!(e.code(), "invalid_url", "{bad}");
         }
@@ -153,7 +161,10 @@ mod tests {
     #[test]
     fn urls_join_paths_and_keep_prefixes() {
         let h = Hosts::parse("https://rc.example.com", "http://127.0.0.1:9/prefix/").unwrap();
-        assert_eq!(h.rc_url("/restapi/oauth/token").as_str(), "https://rc.example.com/restapi/oauth/token");
+        assert_eq!(
+            h.rc_url("/restapi/oauth/token").as_str(),
+            "https://rc.example.com/restapi/oauth/token"
+        );
         assert_eq!(
             h.ringcx_url("/api/auth/token/refresh").as_str(),
             "http://127.0.0.1:9/prefix/api/auth/token/refresh"

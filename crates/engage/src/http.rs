@@ -189,13 +189,21 @@ impl ServerError {
                     .get("errors")
                     .and_then(|e| e.as_array())
                     .and_then(|a| a.first());
-                let first_text = |k: &str| first.and_then(|f| f.get(k)).and_then(|v| v.as_str()).map(short);
+                let first_text = |k: &str| {
+                    first
+                        .and_then(|f| f.get(k))
+                        .and_then(|v| v.as_str())
+                        .map(short)
+                };
                 let validation = o
                     .get("validationErrors")
                     .and_then(|e| e.as_array())
                     .and_then(|a| a.first())
                     .map(|v| {
-                        let attr = v.get("attributeName").and_then(|x| x.as_str()).unwrap_or("");
+                        let attr = v
+                            .get("attributeName")
+                            .and_then(|x| x.as_str())
+                            .unwrap_or("");
                         let msg = v.get("message").and_then(|x| x.as_str()).unwrap_or("");
                         short(format!("{attr} {msg}").trim())
                     });
@@ -268,7 +276,10 @@ mod tests {
         );
         let e = ServerError::parse(&r);
         assert_eq!(e.code.as_deref(), Some("access.denied.exception"));
-        assert_eq!(e.message.as_deref(), Some("You do not have permission to access this resource"));
+        assert_eq!(
+            e.message.as_deref(),
+            Some("You do not have permission to access this resource")
+        );
     }
 
     #[test]
@@ -278,16 +289,26 @@ mod tests {
             "application/json",
             r#"{"details":null,"requestUri":"/x","timestamp":1,"validationErrors":[{"attributeName":"maxRows","message":"must be positive","value":"-1"}]}"#,
         );
-        assert_eq!(ServerError::parse(&r).message.as_deref(), Some("maxRows must be positive"));
+        assert_eq!(
+            ServerError::parse(&r).message.as_deref(),
+            Some("maxRows must be positive")
+        );
     }
 
     #[test]
     fn plain_text_html_and_empty() {
         let e = ServerError::parse(&reply(401, "text/plain", "Jwt is expired"));
         assert_eq!(e.message.as_deref(), Some("Jwt is expired"));
-        let e = ServerError::parse(&reply(502, "text/html", "<!DOCTYPE html><html><body>Bad gateway</body></html>"));
+        let e = ServerError::parse(&reply(
+            502,
+            "text/html",
+            "<!DOCTYPE html><html><body>Bad gateway</body></html>",
+        ));
         assert_eq!(e, ServerError::default());
-        assert_eq!(ServerError::parse(&reply(500, "", "")), ServerError::default());
+        assert_eq!(
+            ServerError::parse(&reply(500, "", "")),
+            ServerError::default()
+        );
         let long = "x".repeat(5000);
         let e = ServerError::parse(&reply(500, "text/plain", &long));
         assert!(e.message.unwrap().chars().count() <= 201);

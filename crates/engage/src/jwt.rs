@@ -36,19 +36,31 @@ mod tests {
 
     fn token(payload: &str) -> String {
         let e = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-        format!("{}.{}.sig", e.encode(r#"{"alg":"HS256"}"#), e.encode(payload))
+        format!(
+            "{}.{}.sig",
+            e.encode(r#"{"alg":"HS256"}"#),
+            e.encode(payload)
+        )
     }
 
     #[test]
     fn reads_exp() {
         let t = token(r#"{"exp":1700000000,"sub":"x"}"#);
-        assert_eq!(expiry(&t), Some(UNIX_EPOCH + Duration::from_secs(1_700_000_000)));
+        assert_eq!(
+            expiry(&t),
+            Some(UNIX_EPOCH + Duration::from_secs(1_700_000_000))
+        );
     }
 
     #[test]
     fn falls_back_to_five_minutes() {
         let now = UNIX_EPOCH + Duration::from_secs(1000);
-        for bad in ["opaque", "a.b.c", &token(r#"{"sub":"x"}"#), &token(r#"{"exp":"soon"}"#)] {
+        for bad in [
+            "opaque",
+            "a.b.c",
+            &token(r#"{"sub":"x"}"#),
+            &token(r#"{"exp":"soon"}"#),
+        ] {
             assert_eq!(expiry(bad), None, "{bad}");
             assert_eq!(expiry_or_fallback(bad, now), now + FALLBACK_LIFETIME);
         }

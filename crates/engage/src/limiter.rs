@@ -42,7 +42,11 @@ impl ExchangeLimiter {
             }
             inner.blocked_until = None;
         }
-        while inner.sent.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
+        while inner
+            .sent
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= self.window)
+        {
             inner.sent.pop_front();
         }
         if inner.sent.len() >= self.per_window {
@@ -82,7 +86,10 @@ mod tests {
         let l = ExchangeLimiter::ringcx();
         let t0 = Instant::now();
         l.pause(t0, Duration::from_secs(30));
-        assert_eq!(l.acquire(t0 + Duration::from_secs(10)).unwrap_err(), Duration::from_secs(20));
+        assert_eq!(
+            l.acquire(t0 + Duration::from_secs(10)).unwrap_err(),
+            Duration::from_secs(20)
+        );
         l.acquire(t0 + Duration::from_secs(30)).unwrap();
     }
 }

@@ -76,14 +76,30 @@ async fn handle(mut stream: TcpStream, state: &str) -> Callback {
         return Callback::Other;
     };
     let Ok(url) = url::Url::parse(&format!("http://localhost{target}")) else {
-        respond(&mut stream, 400, "Bad request", "Engage Desk did not understand this address.").await;
+        respond(
+            &mut stream,
+            400,
+            "Bad request",
+            "Engage Desk did not understand this address.",
+        )
+        .await;
         return Callback::Other;
     };
     if url.path() != CALLBACK_PATH {
-        respond(&mut stream, 404, "Not found", "Nothing here. Return to Engage Desk.").await;
+        respond(
+            &mut stream,
+            404,
+            "Not found",
+            "Nothing here. Return to Engage Desk.",
+        )
+        .await;
         return Callback::Other;
     }
-    let get = |k: &str| url.query_pairs().find(|(n, _)| n == k).map(|(_, v)| v.into_owned());
+    let get = |k: &str| {
+        url.query_pairs()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.into_owned())
+    };
     if get("state").as_deref() != Some(state) {
         respond(
             &mut stream,
@@ -95,7 +111,9 @@ async fn handle(mut stream: TcpStream, state: &str) -> Callback {
         return Callback::StateMismatch;
     }
     if let Some(error) = get("error") {
-        let description = get("error_description").or(Some(error)).map(|d| d.chars().take(200).collect());
+        let description = get("error_description")
+            .or(Some(error))
+            .map(|d| d.chars().take(200).collect());
         respond(
             &mut stream,
             200,
@@ -117,7 +135,13 @@ async fn handle(mut stream: TcpStream, state: &str) -> Callback {
             Callback::Code(SecretString::from(code))
         }
         None => {
-            respond(&mut stream, 400, "No code", "RingCentral sent no sign-in code. Start again from Engage Desk.").await;
+            respond(
+                &mut stream,
+                400,
+                "No code",
+                "RingCentral sent no sign-in code. Start again from Engage Desk.",
+            )
+            .await;
             Callback::Other
         }
     }
@@ -137,7 +161,9 @@ async fn read_request_target(stream: &mut TcpStream) -> Option<String> {
         }
         Some(())
     };
-    tokio::time::timeout(Duration::from_secs(10), read).await.ok()??;
+    tokio::time::timeout(Duration::from_secs(10), read)
+        .await
+        .ok()??;
     let head = String::from_utf8_lossy(&buf);
     let mut parts = head.lines().next()?.split_whitespace();
     match (parts.next(), parts.next()) {
@@ -213,7 +239,11 @@ mod tests {
         let (l, port) = listener().await;
         let cancel = CancellationToken::new();
         let waiter = tokio::spawn(async move { l.wait("s", &cancel, SIGN_IN_TIMEOUT).await });
-        let page = get(port, "/callback?error=access_denied&error_description=User%20denied&state=s").await;
+        let page = get(
+            port,
+            "/callback?error=access_denied&error_description=User%20denied&state=s",
+        )
+        .await;
         assert!(page.contains("not completed"));
         let e = waiter.await.unwrap().unwrap_err();
         assert_eq!(e.code(), "access_denied");
@@ -227,7 +257,10 @@ mod tests {
         let c2 = cancel.clone();
         let waiter = tokio::spawn(async move { l.wait("s", &c2, SIGN_IN_TIMEOUT).await });
         cancel.cancel();
-        assert_eq!(waiter.await.unwrap().unwrap_err().code(), "sign_in_cancelled");
+        assert_eq!(
+            waiter.await.unwrap().unwrap_err().code(),
+            "sign_in_cancelled"
+        );
 
         let (l, _) = listener().await;
         let e = l

@@ -45,7 +45,9 @@ impl Agent {
             .collect::<Vec<_>>()
             .join(" ");
         if name.is_empty() {
-            self.username.clone().unwrap_or_else(|| format!("Agent {}", self.agent_id))
+            self.username
+                .clone()
+                .unwrap_or_else(|| format!("Agent {}", self.agent_id))
         } else {
             name
         }
@@ -127,7 +129,11 @@ pub struct User {
     pub creation_date: Option<String>,
     #[serde(default, deserialize_with = "roles")]
     pub roles: Vec<String>,
-    #[serde(default, deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub children: Vec<User>,
 }
 
@@ -155,9 +161,13 @@ pub fn flatten_users(tree: Vec<User>) -> Vec<User> {
 
 fn int<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     match Value::deserialize(d)? {
-        Value::Number(n) => n.as_i64().ok_or_else(|| serde::de::Error::custom("id out of range")),
+        Value::Number(n) => n
+            .as_i64()
+            .ok_or_else(|| serde::de::Error::custom("id out of range")),
         Value::String(s) => s.trim().parse().map_err(serde::de::Error::custom),
-        other => Err(serde::de::Error::custom(format!("expected an id, got {other}"))),
+        other => Err(serde::de::Error::custom(format!(
+            "expected an id, got {other}"
+        ))),
     }
 }
 
@@ -277,8 +287,14 @@ mod tests {
         )
         .unwrap();
         assert_eq!(u.roles, vec!["MANAGE_USERS", "SUPER_USER"]);
-        assert_eq!(u.creation_date.as_deref(), Some("2021-03-04T05:06:07.000+0000"));
-        let u: User = serde_json::from_str(r#"{"userId":2,"roles":null,"creationDate":{"epochSecond":1614834367,"nano":0}}"#).unwrap();
+        assert_eq!(
+            u.creation_date.as_deref(),
+            Some("2021-03-04T05:06:07.000+0000")
+        );
+        let u: User = serde_json::from_str(
+            r#"{"userId":2,"roles":null,"creationDate":{"epochSecond":1614834367,"nano":0}}"#,
+        )
+        .unwrap();
         assert!(u.roles.is_empty());
         assert_eq!(u.creation_date.as_deref(), Some("2021-03-04T05:06:07Z"));
     }

@@ -124,7 +124,10 @@ impl RcClient {
     /// Signs in with a JWT credential (needs the client secret).
     pub async fn jwt(&self, assertion: &SecretString) -> Result<RcTokens, Error> {
         self.token(
-            &[("grant_type", JWT_GRANT), ("assertion", assertion.expose_secret())],
+            &[
+                ("grant_type", JWT_GRANT),
+                ("assertion", assertion.expose_secret()),
+            ],
             Grant::Jwt,
         )
         .await
@@ -133,9 +136,16 @@ impl RcClient {
     /// Ends the RingCentral session. Callers ignore its errors.
     pub async fn revoke(&self, token: &SecretString) -> Result<(), Error> {
         let request = self
-            .authed(self.http.client().post(self.hosts.rc_url("/restapi/oauth/revoke")))
+            .authed(
+                self.http
+                    .client()
+                    .post(self.hosts.rc_url("/restapi/oauth/revoke")),
+            )
             .form(&self.with_client_id(&[("token", token.expose_secret())]));
-        let reply = self.http.send(Service::RingCentral, request, AUTH_BODY_LIMIT).await?;
+        let reply = self
+            .http
+            .send(Service::RingCentral, request, AUTH_BODY_LIMIT)
+            .await?;
         if reply.is_success() {
             Ok(())
         } else {
@@ -146,9 +156,16 @@ impl RcClient {
     async fn token(&self, form: &[(&str, &str)], grant: Grant<'_>) -> Result<RcTokens, Error> {
         let now = SystemTime::now();
         let request = self
-            .authed(self.http.client().post(self.hosts.rc_url("/restapi/oauth/token")))
+            .authed(
+                self.http
+                    .client()
+                    .post(self.hosts.rc_url("/restapi/oauth/token")),
+            )
             .form(&self.with_client_id(form));
-        let reply = self.http.send(Service::RingCentral, request, AUTH_BODY_LIMIT).await?;
+        let reply = self
+            .http
+            .send(Service::RingCentral, request, AUTH_BODY_LIMIT)
+            .await?;
         if !reply.is_success() {
             return Err(oauth_error(&reply, grant));
         }
@@ -219,11 +236,14 @@ fn oauth_error(reply: &Reply, grant: Grant<'_>) -> Error {
     }
     let code = e.code.clone();
     match (code.as_deref(), e.oauth_error.as_deref(), grant) {
-        (Some("OAU-109" | "OAU-113"), _, Grant::Code { redirect_uri }) => Error::RedirectNotRegistered {
-            redirect_uri: redirect_uri.to_string(),
-        },
+        (Some("OAU-109" | "OAU-113"), _, Grant::Code { redirect_uri }) => {
+            Error::RedirectNotRegistered {
+                redirect_uri: redirect_uri.to_string(),
+            }
+        }
         (Some("OAU-108"), _, _) => Error::CodeExpired,
-        (Some("OAU-112"), _, _) | (_, Some("unauthorized_client" | "unsupported_grant_type"), _) => {
+        (Some("OAU-112"), _, _)
+        | (_, Some("unauthorized_client" | "unsupported_grant_type"), _) => {
             Error::GrantNotAllowed { server_code: code }
         }
         (Some("OAU-123" | "OAU-146"), _, _) | (_, Some("invalid_client"), _) => {
@@ -231,9 +251,11 @@ fn oauth_error(reply: &Reply, grant: Grant<'_>) -> Error {
         }
         (_, _, Grant::Jwt) => Error::BadCredentials { server_code: code },
         (_, Some("invalid_grant"), Grant::Code { .. }) => Error::CodeInvalid { server_code: code },
-        (_, Some("invalid_grant"), Grant::Refresh) | (Some("OAU-128"), _, _) => Error::SessionEnded {
-            reason: e.message.or(code),
-        },
+        (_, Some("invalid_grant"), Grant::Refresh) | (Some("OAU-128"), _, _) => {
+            Error::SessionEnded {
+                reason: e.message.or(code),
+            }
+        }
         _ => Error::Rejected {
             service: Service::RingCentral,
             status,
@@ -275,8 +297,13 @@ mod tests {
     #[test]
     fn client_id_goes_in_the_form_only_without_a_secret() {
         let form = [("grant_type", "x")];
-        assert!(client(None).with_client_id(&form).contains(&("client_id", "cid")));
-        assert!(!client(Some("s")).with_client_id(&form).iter().any(|(k, _)| *k == "client_id"));
+        assert!(client(None)
+            .with_client_id(&form)
+            .contains(&("client_id", "cid")));
+        assert!(!client(Some("s"))
+            .with_client_id(&form)
+            .iter()
+            .any(|(k, _)| *k == "client_id"));
     }
 
     #[test]
@@ -301,18 +328,52 @@ mod tests {
             body: body.as_bytes().to_vec(),
         };
         let err = |code: &str, oauth: &str| {
-            format!(r#"{{"error":"{oauth}","error_description":"d","errors":[{{"errorCode":"{code}","message":"m"}}]}}"#)
+            format!(
+                r#"{{"error":"{oauth}","error_description":"d","errors":[{{"errorCode":"{code}","message":"m"}}]}}"#
+            )
         };
-        let code = Grant::Code { redirect_uri: "http://localhost:1/callback" };
-        assert_eq!(oauth_error(&r(400, &err("OAU-109", "invalid_grant")), code).code(), "redirect_not_registered");
-        assert_eq!(oauth_error(&r(400, &err("OAU-108", "invalid_grant")), code).code(), "code_expired");
-        assert_eq!(oauth_error(&r(400, &err("OAU-106", "invalid_grant")), code).code(), "code_invalid");
-        assert_eq!(oauth_error(&r(400, &err("OAU-112", "unauthorized_client")), Grant::Jwt).code(), "grant_not_allowed");
-        assert_eq!(oauth_error(&r(401, &err("OAU-123", "invalid_client")), Grant::Refresh).code(), "invalid_client");
-        assert_eq!(oauth_error(&r(400, &err("OAU-140", "invalid_grant")), Grant::Jwt).code(), "bad_credentials");
-        assert_eq!(oauth_error(&r(400, &err("OAU-211", "invalid_grant")), Grant::Refresh).code(), "session_ended");
-        assert_eq!(oauth_error(&r(503, "<html><body>down</body></html>"), Grant::Refresh).code(), "server_error");
-        assert_eq!(oauth_error(&r(400, "<html><body>proxy</body></html>"), Grant::Refresh).code(), "bad_response");
-        assert_eq!(oauth_error(&r(429, "{}"), Grant::Refresh).code(), "rate_limited");
+        let code = Grant::Code {
+            redirect_uri: "http://localhost:1/callback",
+        };
+        assert_eq!(
+            oauth_error(&r(400, &err("OAU-109", "invalid_grant")), code).code(),
+            "redirect_not_registered"
+        );
+        assert_eq!(
+            oauth_error(&r(400, &err("OAU-108", "invalid_grant")), code).code(),
+            "code_expired"
+        );
+        assert_eq!(
+            oauth_error(&r(400, &err("OAU-106", "invalid_grant")), code).code(),
+            "code_invalid"
+        );
+        assert_eq!(
+            oauth_error(&r(400, &err("OAU-112", "unauthorized_client")), Grant::Jwt).code(),
+            "grant_not_allowed"
+        );
+        assert_eq!(
+            oauth_error(&r(401, &err("OAU-123", "invalid_client")), Grant::Refresh).code(),
+            "invalid_client"
+        );
+        assert_eq!(
+            oauth_error(&r(400, &err("OAU-140", "invalid_grant")), Grant::Jwt).code(),
+            "bad_credentials"
+        );
+        assert_eq!(
+            oauth_error(&r(400, &err("OAU-211", "invalid_grant")), Grant::Refresh).code(),
+            "session_ended"
+        );
+        assert_eq!(
+            oauth_error(&r(503, "<html><body>down</body></html>"), Grant::Refresh).code(),
+            "server_error"
+        );
+        assert_eq!(
+            oauth_error(&r(400, "<html><body>proxy</body></html>"), Grant::Refresh).code(),
+            "bad_response"
+        );
+        assert_eq!(
+            oauth_error(&r(429, "{}"), Grant::Refresh).code(),
+            "rate_limited"
+        );
     }
 }

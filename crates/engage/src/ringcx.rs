@@ -55,7 +55,10 @@ impl RingCx {
             ("rcAccessToken", rc_access.expose_secret()),
             ("rcTokenType", "Bearer"),
         ]);
-        let reply = self.http.send(Service::RingCx, request, AUTH_BODY_LIMIT).await?;
+        let reply = self
+            .http
+            .send(Service::RingCx, request, AUTH_BODY_LIMIT)
+            .await?;
         if !reply.is_success() {
             return Err(exchange_error(&reply));
         }
@@ -68,8 +71,14 @@ impl RingCx {
             .http
             .client()
             .post(self.hosts.ringcx_url("/api/auth/token/refresh"))
-            .form(&[("refresh_token", refresh.expose_secret()), ("rcTokenType", "Bearer")]);
-        let reply = self.http.send(Service::RingCx, request, AUTH_BODY_LIMIT).await?;
+            .form(&[
+                ("refresh_token", refresh.expose_secret()),
+                ("rcTokenType", "Bearer"),
+            ]);
+        let reply = self
+            .http
+            .send(Service::RingCx, request, AUTH_BODY_LIMIT)
+            .await?;
         if !reply.is_success() {
             return Err(match api_error(&reply) {
                 Error::Rejected { message, .. } if (400..500).contains(&reply.status) => {
@@ -88,7 +97,10 @@ impl RingCx {
             .client()
             .get(self.hosts.ringcx_url("/api/auth/login"))
             .bearer_auth(access.expose_secret());
-        let reply = self.http.send(Service::RingCx, request, AUTH_BODY_LIMIT).await?;
+        let reply = self
+            .http
+            .send(Service::RingCx, request, AUTH_BODY_LIMIT)
+            .await?;
         if !reply.is_success() {
             return Err(api_error(&reply));
         }
@@ -103,7 +115,10 @@ impl RingCx {
             .pop_if_empty()
             .push(refresh.expose_secret());
         let request = self.http.client().delete(url);
-        let reply = self.http.send(Service::RingCx, request, AUTH_BODY_LIMIT).await?;
+        let reply = self
+            .http
+            .send(Service::RingCx, request, AUTH_BODY_LIMIT)
+            .await?;
         if reply.is_success() {
             Ok(())
         } else {
@@ -134,7 +149,9 @@ impl RingCx {
         if let Some(body) = body {
             request = request.json(body);
         }
-        self.http.send(Service::RingCx, request, API_BODY_LIMIT).await
+        self.http
+            .send(Service::RingCx, request, API_BODY_LIMIT)
+            .await
     }
 }
 
@@ -142,16 +159,22 @@ fn login_from(reply: &Reply) -> Result<CxLogin, Error> {
     let now = SystemTime::now();
     let tokens: TokenPart = reply.json(Service::RingCx)?;
     let details: UserDetails = reply.json(Service::RingCx)?;
-    let access = tokens.access_token.filter(|t| !t.is_empty()).ok_or(Error::BadResponse {
-        service: Service::RingCx,
-        status: reply.status,
-        what: "an answer without an access token",
-    })?;
+    let access = tokens
+        .access_token
+        .filter(|t| !t.is_empty())
+        .ok_or(Error::BadResponse {
+            service: Service::RingCx,
+            status: reply.status,
+            what: "an answer without an access token",
+        })?;
     Ok(CxLogin {
         tokens: CxTokens {
             access_expires_at: crate::jwt::expiry_or_fallback(&access, now),
             access: SecretString::from(access),
-            refresh: tokens.refresh_token.filter(|t| !t.is_empty()).map(SecretString::from),
+            refresh: tokens
+                .refresh_token
+                .filter(|t| !t.is_empty())
+                .map(SecretString::from),
         },
         details,
     })
@@ -194,7 +217,10 @@ pub fn api_error(reply: &Reply) -> Error {
             status,
             message: e.message,
         },
-        _ if e.message.is_none() && e.code.is_none() && crate::http::looks_like_html(&reply.body) => {
+        _ if e.message.is_none()
+            && e.code.is_none()
+            && crate::http::looks_like_html(&reply.body) =>
+        {
             Error::BadResponse {
                 service: Service::RingCx,
                 status,
@@ -234,7 +260,9 @@ pub fn check_api_path(path: &str) -> Result<&str, Error> {
         && !path.contains('?')
         && !path.contains('#')
         && !path.contains("//")
-        && !path.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\');
+        && !path
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '\\');
     if ok {
         Ok(path)
     } else {
@@ -266,7 +294,11 @@ mod tests {
             "/voice/api/v1/ x",
             "voice/api/v1",
         ] {
-            assert_eq!(check_api_path(bad).unwrap_err().code(), "invalid_api_path", "{bad}");
+            assert_eq!(
+                check_api_path(bad).unwrap_err().code(),
+                "invalid_api_path",
+                "{bad}"
+            );
         }
     }
 
@@ -286,9 +318,19 @@ mod tests {
 
     #[test]
     fn api_errors_by_status() {
-        assert_eq!(api_error(&reply(403, r#"{"errorCode":"access.denied.exception","generalMessage":"no"}"#)).code(), "forbidden");
+        assert_eq!(
+            api_error(&reply(
+                403,
+                r#"{"errorCode":"access.denied.exception","generalMessage":"no"}"#
+            ))
+            .code(),
+            "forbidden"
+        );
         assert_eq!(api_error(&reply(500, "oops")).code(), "server_error");
-        assert_eq!(api_error(&reply(404, "<html><body>nope</body></html>")).code(), "bad_response");
+        assert_eq!(
+            api_error(&reply(404, "<html><body>nope</body></html>")).code(),
+            "bad_response"
+        );
         let e = api_error(&reply(400, r#"{"generalMessage":"Bad thing"}"#));
         assert_eq!(e.code(), "rejected");
         assert!(e.to_string().contains("Bad thing"));
@@ -296,7 +338,10 @@ mod tests {
 
     #[test]
     fn exchange_errors_explain_the_link() {
-        let e = exchange_error(&reply(401, r#"{"generalMessage":"Invalid RingCentral access token"}"#));
+        let e = exchange_error(&reply(
+            401,
+            r#"{"generalMessage":"Invalid RingCentral access token"}"#,
+        ));
         assert_eq!(e.code(), "exchange_rejected");
         assert!(e.to_string().contains("linked to RingCX"), "{e}");
         assert_eq!(exchange_error(&reply(503, "")).code(), "server_error");

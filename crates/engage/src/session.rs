@@ -165,7 +165,9 @@ fn renew_at(expires: SystemTime, now: SystemTime) -> SystemTime {
 }
 
 fn millis(t: SystemTime) -> u64 {
-    t.duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+    t.duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
 }
 
 impl Session {
@@ -202,15 +204,24 @@ impl Session {
                 (SignInMethod::Token, Some(t), None)
             }
         };
-        let rc_access = rc_tokens.as_ref().map(|t| t.access.clone()).expect("set above");
+        let rc_access = rc_tokens
+            .as_ref()
+            .map(|t| t.access.clone())
+            .expect("set above");
         wait_for_slot(&limiter)?;
         let login = match cx.exchange(&rc_access).await {
             Err(Error::ExchangeRejected { .. }) if method == SignInMethod::Token => {
                 return Err(Error::PastedTokenExpired)
             }
-            Err(Error::RateLimited { service, retry_after }) => {
+            Err(Error::RateLimited {
+                service,
+                retry_after,
+            }) => {
                 limiter.pause(Instant::now(), retry_after);
-                return Err(Error::RateLimited { service, retry_after });
+                return Err(Error::RateLimited {
+                    service,
+                    retry_after,
+                });
             }
             other => other?,
         };
@@ -266,7 +277,12 @@ impl Session {
             let Some(profile) = s.profile.as_mut() else {
                 return false;
             };
-            if profile.details.agent_details.iter().any(|a| a.agent_id == agent_id) {
+            if profile
+                .details
+                .agent_details
+                .iter()
+                .any(|a| a.agent_id == agent_id)
+            {
                 profile.agent_id = Some(agent_id);
                 result = Ok(profile.clone());
                 true
@@ -308,15 +324,25 @@ impl Session {
         self.renew_locked(&mut guard).await.map(|_| ())
     }
 
-    async fn renew_locked(&self, guard: &mut MutexGuard<'_, Option<Secrets>>) -> Result<SecretString, Error> {
+    async fn renew_locked(
+        &self,
+        guard: &mut MutexGuard<'_, Option<Secrets>>,
+    ) -> Result<SecretString, Error> {
         match self.ladder(guard).await {
             Ok(login) => {
                 let s = guard.as_mut().expect("checked by callers");
                 let now = SystemTime::now();
                 s.cx_renew_at = renew_at(login.tokens.access_expires_at, now);
                 // A renewal that brings no refresh token keeps the old one.
-                let refresh = login.tokens.refresh.clone().or_else(|| s.cx.refresh.clone());
-                s.cx = CxTokens { refresh, ..login.tokens };
+                let refresh = login
+                    .tokens
+                    .refresh
+                    .clone()
+                    .or_else(|| s.cx.refresh.clone());
+                s.cx = CxTokens {
+                    refresh,
+                    ..login.tokens
+                };
                 let saved = self.save(s);
                 let token = s.cx.access.clone();
                 let renewals = self.status.borrow().renewals + 1;
@@ -329,7 +355,8 @@ impl Session {
                 tracing::info!(code = e.code(), "session ended; signing out");
                 **guard = None;
                 let _ = self.persist.clear();
-                self.status.send_replace(Status::signed_out(&self.hosts, Some(Reason::from(&e))));
+                self.status
+                    .send_replace(Status::signed_out(&self.hosts, Some(Reason::from(&e))));
                 Err(e)
             }
         }
@@ -343,37 +370,51 @@ impl Session {
             match self.cx.refresh(&refresh).await {
                 Ok(login) => return Ok(login),
                 Err(e) if e.is_transient() => return Err(e),
-                Err(e) => tracing::debug!(code = e.code(), "RingCX refresh refused; exchanging again"),
+                Err(e) => {
+                    tracing::debug!(code = e.code(), "RingCX refresh refused; exchanging again")
+                }
             }
             // The refresh token is spent either way.
             s.cx.refresh = None;
         }
-        let rc_fresh = s
-            .rc
-            .as_ref()
-            .is_some_and(|t| SystemTime::now() + RC_MARGIN < t.access_expires_at);
+        let rc_fresh =
+            s.rc.as_ref()
+                .is_some_and(|t| SystemTime::now() + RC_MARGIN < t.access_expires_at);
         let mut renewed_rc = false;
         if !rc_fresh {
             self.renew_rc(s).await?;
             renewed_rc = true;
         }
         match self.exchange(s).await {
-            Err(Error::ExchangeRejected { .. }) if !renewed_rc && self.method != SignInMethod::Token => {
+            Err(Error::ExchangeRejected { .. })
+                if !renewed_rc && self.method != SignInMethod::Token =>
+            {
                 self.renew_rc(s).await?;
                 self.exchange(s).await
             }
-            Err(Error::ExchangeRejected { .. }) if self.method == SignInMethod::Token => Err(Error::PastedTokenExpired),
+            Err(Error::ExchangeRejected { .. }) if self.method == SignInMethod::Token => {
+                Err(Error::PastedTokenExpired)
+            }
             other => other,
         }
     }
 
     async fn exchange(&self, s: &mut Secrets) -> Result<CxLogin, Error> {
-        let access = s.rc.as_ref().map(|t| t.access.clone()).ok_or(Error::NotSignedIn)?;
+        let access =
+            s.rc.as_ref()
+                .map(|t| t.access.clone())
+                .ok_or(Error::NotSignedIn)?;
         wait_for_slot(&self.limiter)?;
         match self.cx.exchange(&access).await {
-            Err(Error::RateLimited { service, retry_after }) => {
+            Err(Error::RateLimited {
+                service,
+                retry_after,
+            }) => {
                 self.limiter.pause(Instant::now(), retry_after);
-                Err(Error::RateLimited { service, retry_after })
+                Err(Error::RateLimited {
+                    service,
+                    retry_after,
+                })
             }
             other => other,
         }
@@ -388,13 +429,12 @@ impl Session {
                 self.rc.jwt(&jwt).await?
             }
             SignInMethod::Browser => {
-                let refresh = s
-                    .rc
-                    .as_ref()
-                    .and_then(|t| t.refresh.clone())
-                    .ok_or(Error::SessionEnded {
-                        reason: Some("the RingCentral app issues no refresh tokens".into()),
-                    })?;
+                let refresh =
+                    s.rc.as_ref()
+                        .and_then(|t| t.refresh.clone())
+                        .ok_or(Error::SessionEnded {
+                            reason: Some("the RingCentral app issues no refresh tokens".into()),
+                        })?;
                 self.rc.refresh(&refresh).await?
             }
         };
@@ -413,14 +453,24 @@ impl Session {
     }
 
     fn merge_profile(&self, details: UserDetails) -> Profile {
-        let chosen = self.status.borrow().profile.as_ref().and_then(|p| p.agent_id);
+        let chosen = self
+            .status
+            .borrow()
+            .profile
+            .as_ref()
+            .and_then(|p| p.agent_id);
         let agent_id = chosen
             .filter(|id| details.agent_details.iter().any(|a| a.agent_id == *id))
             .or_else(|| details.agent_details.first().map(|a| a.agent_id));
         Profile { details, agent_id }
     }
 
-    fn publish(&self, guard: &MutexGuard<'_, Option<Secrets>>, profile: Option<Profile>, renewals: u64) {
+    fn publish(
+        &self,
+        guard: &MutexGuard<'_, Option<Secrets>>,
+        profile: Option<Profile>,
+        renewals: u64,
+    ) {
         let Some(s) = guard.as_ref() else { return };
         let status = Status {
             signed_in: true,
@@ -431,7 +481,11 @@ impl Session {
             profile,
             ringcx_expires_at: Some(millis(s.cx.access_expires_at)),
             ringcx_renews_at: Some(millis(s.cx_renew_at)),
-            rc_expires_at: s.rc.as_ref().filter(|_| self.method != SignInMethod::Token).map(|t| millis(t.access_expires_at)),
+            rc_expires_at: s
+                .rc
+                .as_ref()
+                .filter(|_| self.method != SignInMethod::Token)
+                .map(|t| millis(t.access_expires_at)),
             renewals,
         };
         self.status.send_replace(status);
@@ -474,21 +528,27 @@ impl Session {
             ("activeOnly".to_string(), active_only.to_string()),
             ("flatten".to_string(), flatten.to_string()),
         ];
-        let response = match self.call("GET", "/voice/api/v1/admin/users", &query, None).await {
+        let response = match self
+            .call("GET", "/voice/api/v1/admin/users", &query, None)
+            .await
+        {
             Err(Error::Forbidden { .. }) => return Err(Error::NeedsManageUsers),
             other => other?,
         };
-        let users: Vec<User> = serde_json::from_value(response.body).map_err(|_| Error::BadResponse {
-            service: Service::RingCx,
-            status: response.status,
-            what: "a user list of an unexpected shape",
-        })?;
+        let users: Vec<User> =
+            serde_json::from_value(response.body).map_err(|_| Error::BadResponse {
+                service: Service::RingCx,
+                status: response.status,
+                what: "a user list of an unexpected shape",
+            })?;
         Ok(if flatten { flatten_users(users) } else { users })
     }
 
     /// The accounts the RingCX user can see.
     pub async fn accounts(&self) -> Result<Vec<Value>, Error> {
-        let response = self.call("GET", "/voice/api/v1/admin/accounts", &[], None).await?;
+        let response = self
+            .call("GET", "/voice/api/v1/admin/accounts", &[], None)
+            .await?;
         match response.body {
             Value::Array(items) => Ok(items),
             _ => Err(Error::BadResponse {
@@ -512,7 +572,8 @@ impl Session {
         self.stop_renewer();
         let secrets = self.secrets.lock().await.take();
         let _ = self.persist.clear();
-        self.status.send_replace(Status::signed_out(&self.hosts, None));
+        self.status
+            .send_replace(Status::signed_out(&self.hosts, None));
         let Some(s) = secrets else { return };
         if let Some(refresh) = &s.cx.refresh {
             if let Err(e) = self.cx.logout(refresh).await {
@@ -542,7 +603,12 @@ impl Session {
     }
 
     fn stop_renewer(&self) {
-        if let Some(h) = self.renewer.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        if let Some(h) = self
+            .renewer
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+        {
             h.abort();
         }
     }
@@ -584,10 +650,12 @@ async fn renew_ahead(session: Weak<Session>) {
 }
 
 fn wait_for_slot(limiter: &ExchangeLimiter) -> Result<(), Error> {
-    limiter.acquire(Instant::now()).map_err(|wait| Error::RateLimited {
-        service: Service::RingCx,
-        retry_after: wait,
-    })
+    limiter
+        .acquire(Instant::now())
+        .map_err(|wait| Error::RateLimited {
+            service: Service::RingCx,
+            retry_after: wait,
+        })
 }
 
 impl Status {
@@ -618,7 +686,10 @@ mod tests {
         assert_eq!(margin(Duration::from_secs(3600)), Duration::from_secs(60));
         assert_eq!(margin(Duration::from_secs(4)), Duration::from_secs(1));
         let now = UNIX_EPOCH + Duration::from_secs(1000);
-        assert_eq!(renew_at(now + Duration::from_secs(300), now), now + Duration::from_secs(240));
+        assert_eq!(
+            renew_at(now + Duration::from_secs(300), now),
+            now + Duration::from_secs(240)
+        );
     }
 
     #[test]

@@ -1,0 +1,760 @@
+//! The core against the fake RingCentral + RingCX server, over real loopback
+//! HTTP: each sign-in way, the exchange, renewal and its ladder, rotation,
+//! single-flight, every documented error, and that no token leaks into a
+//! status, a `Debug` print or an error text.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use engage::browser::BrowserSignIn;
+use engage::hosts::Hosts;
+use engage::http::Http;
+use engage::limiter::ExchangeLimiter;
+use engage::rc::{RcApp, RcClient, RcTokens};
+use engage::session::{Credential, NoPersist, Session};
+use engage::{Error, ExposeSecret, SecretString};
+use fake_ringcx::{Config, FakeServer, Fault, FaultKind};
+use tokio_util::sync::CancellationToken;
+
+const CLIENT_ID: &str = "fake-client-id";
+
+fn hosts(fake: &FakeServer) -> Hosts {
+    Hosts::parse(&fake.url(), &fake.url()).unwrap()
+}
+
+fn app(secret: Option<&str>) -> RcApp {
+    RcApp {
+        client_id: CLIENT_ID.into(),
+        client_secret: secret.map(|s| SecretString::from(s.to_string())),
+    }
+}
+
+fn rc(fake: &FakeServer, secret: Option<&str>) -> RcClient {
+    RcClient::new(Http::new(), hosts(fake), app(secret)).unwrap()
+}
+
+fn secret(s: &str) -> SecretString {
+    SecretString::from(s.to_string())
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Plays the browser: opens the authorize URL and follows the redirect.
+async fn browse(url: String) {
+    let _ = reqwest::Client::new().get(url).send().await;
+}
+
+async fn browser_tokens(fake: &FakeServer, secret: Option<&str>) -> Result<RcTokens, Error> {
+    let flow = BrowserSignIn::start(free_port()).await?;
+    let client = rc(fake, secret);
+    let url = flow.authorize_url(&client).to_string();
+    let cancel = CancellationToken::new();
+    let (tokens, ()) = tokio::join!(
+        flow.finish(&client, &cancel, Duration::from_secs(20)),
+        browse(url)
+    );
+    tokens
+}
+
+async fn sign_in(
+    fake: &FakeServer,
+    credential: Credential,
+    secret: Option<&str>,
+) -> Result<Arc<Session>, Error> {
+    Session::sign_in(
+        Http::new(),
+        hosts(fake),
+        app(secret),
+        credential,
+        Arc::new(ExchangeLimiter::ringcx()),
+        Arc::new(NoPersist),
+    )
+    .await
+}
+
+async fn token_session(fake: &FakeServer) -> Arc<Session> {
+    let token = fake.mint_rc_access_token();
+    sign_in(fake, Credential::Token(secret(&token)), None)
+        .await
+        .unwrap()
+}
+
+async fn browser_session(fake: &FakeServer) -> Arc<Session> {
+    let tokens = browser_tokens(fake, None).await.unwrap();
+    sign_in(fake, Credential::Browser(tokens), None)
+        .await
+        .unwrap()
+}
+
+fn agent_name(s: &Session) -> String {
+    s.status()
+        .profile
+        .unwrap()
+        .current_agent()
+        .unwrap()
+        .display_name()
+}
+
+async fn start(config: Config) -> FakeServer {
+    FakeServer::start_with(config, 0).await.unwrap()
+}
+
+// ---- sign-in ways ----
+
+#[tokio::test]
+async fn browser_flow_with_pkce_signs_in() {
+    let fake = start(Config::default()).await;
+    let s = browser_session(&fake).await;
+    assert_eq!(agent_name(&s), "John Wang");
+    let token_call = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/restapi/oauth/token")
+        .unwrap();
+    let form: std::collections::HashMap<_, _> = token_call.form.into_iter().collect();
+    assert_eq!(form["grant_type"], "authorization_code");
+    assert_eq!(
+        form["client_id"], CLIENT_ID,
+        "secret-less apps send client_id"
+    );
+    assert!(form["code_verifier"].len() >= 43);
+    assert!(token_call
+        .headers
+        .iter()
+        .all(|(k, _)| !k.eq_ignore_ascii_case("authorization")));
+    let exchange = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/api/auth/login/rc/accesstoken")
+        .unwrap();
+    assert!(
+        exchange.form.iter().any(|(k, _)| k == "rcAccessToken"),
+        "token in the body"
+    );
+    assert!(
+        exchange.query.iter().all(|(k, _)| k != "rcAccessToken"),
+        "never in the URL"
+    );
+    assert!(exchange
+        .query
+        .contains(&("includeRefresh".into(), "true".into())));
+}
+
+#[tokio::test]
+async fn browser_flow_with_a_client_secret_uses_basic_auth() {
+    let fake = start(Config {
+        client_secret: Some("s3cret".into()),
+        ..Config::default()
+    })
+    .await;
+    browser_tokens(&fake, Some("s3cret")).await.unwrap();
+    let call = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/restapi/oauth/token")
+        .unwrap();
+    assert!(call.header("authorization").unwrap().starts_with("Basic "));
+    assert!(call.form.iter().all(|(k, _)| k != "client_id"));
+    let e = browser_tokens(&fake, Some("wrong")).await.unwrap_err();
+    assert_eq!(e.code(), "invalid_client");
+}
+
+#[tokio::test]
+async fn jwt_signs_in_and_its_errors_are_named() {
+    let fake = start(Config {
+        client_secret: Some("s3cret".into()),
+        ..Config::default()
+    })
+    .await;
+    let s = sign_in(
+        &fake,
+        Credential::Jwt(secret("fake-jwt-credential")),
+        Some("s3cret"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(agent_name(&s), "John Wang");
+    let e = sign_in(
+        &fake,
+        Credential::Jwt(secret("not-a-valid-jwt")),
+        Some("s3cret"),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.code(), "bad_credentials", "{e}");
+
+    // A client-side app (no secret) may not use the JWT grant: OAU-112.
+    let public = start(Config::default()).await;
+    let e = sign_in(
+        &public,
+        Credential::Jwt(secret("fake-jwt-credential")),
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.code(), "grant_not_allowed", "{e}");
+    assert!(e.to_string().contains("OAU-112"), "{e}");
+}
+
+#[tokio::test]
+async fn pasted_token_signs_in_and_a_dead_one_is_named() {
+    let fake = start(Config::default()).await;
+    let s = token_session(&fake).await;
+    assert_eq!(
+        s.status().method,
+        Some(engage::session::SignInMethod::Token)
+    );
+    assert_eq!(fake.count("POST", "/restapi/oauth/token"), 0);
+    let e = sign_in(&fake, Credential::Token(secret("garbage")), None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "pasted_token_expired");
+}
+
+// ---- the exchange and the profile ----
+
+#[tokio::test]
+async fn profile_with_zero_one_and_three_agents() {
+    for (agents, expect) in [(0usize, 0usize), (1, 1), (3, 3)] {
+        let fake = start(Config {
+            agents,
+            ..Config::default()
+        })
+        .await;
+        let s = token_session(&fake).await;
+        let profile = s.status().profile.unwrap();
+        assert_eq!(profile.details.agent_details.len(), expect);
+        assert_eq!(profile.details.main_account_id.as_deref(), Some("333333"));
+        assert_eq!(profile.current_agent().is_some(), expect > 0);
+        if expect == 3 {
+            let chosen = s.select_agent(111_113).unwrap();
+            assert_eq!(
+                chosen.current_agent().unwrap().account_id.as_deref(),
+                Some("333335")
+            );
+            assert_eq!(s.select_agent(42).unwrap_err().code(), "unknown_agent");
+            // The choice survives a renewal.
+            s.renew().await.unwrap();
+            assert_eq!(s.status().profile.unwrap().agent_id, Some(111_113));
+        }
+    }
+}
+
+// ---- renewal ----
+
+#[tokio::test]
+async fn renews_ahead_of_expiry_and_rotates() {
+    let fake = start(Config {
+        ringcx_access_ttl: Duration::from_secs(2),
+        ..Config::default()
+    })
+    .await;
+    let s = browser_session(&fake).await;
+    let mut rx = s.subscribe();
+    // With a 2 s lifetime the renewer acts 0.5 s before expiry, every time.
+    for _ in 0..3 {
+        tokio::time::timeout(Duration::from_secs(5), rx.changed())
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    let status = s.status();
+    assert!(status.signed_in);
+    assert!(status.renewals >= 3, "{status:?}");
+    let refreshes = fake.count("POST", "/api/auth/token/refresh");
+    assert!(refreshes >= 3, "{refreshes} refreshes");
+    // Each renewal used the newest refresh token: the fake refuses old ones,
+    // so any reuse would have fallen back to an exchange.
+    assert_eq!(fake.count("POST", "/api/auth/login/rc/accesstoken"), 1);
+    // Calls work with the renewed token, never hitting an expired one.
+    s.accounts().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_refused_refresh_falls_back_to_a_new_exchange() {
+    let fake = start(Config::default()).await;
+    let s = browser_session(&fake).await;
+    fake.fault(
+        Fault::new(
+            "/api/auth/token/refresh",
+            FaultKind::Status {
+                status: 401,
+                content_type: "application/json".into(),
+                body: r#"{"generalMessage":"Invalid refresh token"}"#.into(),
+            },
+        )
+        .with_times(1),
+    );
+    s.renew().await.unwrap();
+    assert_eq!(fake.count("POST", "/api/auth/login/rc/accesstoken"), 2);
+    assert!(s.status().signed_in);
+}
+
+#[tokio::test]
+async fn an_expired_ringcentral_token_is_refreshed_before_the_exchange() {
+    let fake = start(Config {
+        rc_access_ttl: Duration::from_secs(1),
+        ..Config::default()
+    })
+    .await;
+    let s = browser_session(&fake).await;
+    fake.fault(
+        Fault::new(
+            "/api/auth/token/refresh",
+            FaultKind::Status {
+                status: 400,
+                content_type: "application/json".into(),
+                body: r#"{"generalMessage":"Invalid refresh token"}"#.into(),
+            },
+        )
+        .with_times(1),
+    );
+    s.renew().await.unwrap();
+    let grants: Vec<String> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/restapi/oauth/token")
+        .flat_map(|r| {
+            r.form
+                .into_iter()
+                .filter(|(k, _)| k == "grant_type")
+                .map(|(_, v)| v)
+        })
+        .collect();
+    assert_eq!(grants, vec!["authorization_code", "refresh_token"]);
+    assert_eq!(fake.count("POST", "/api/auth/login/rc/accesstoken"), 2);
+}
+
+#[tokio::test]
+async fn a_revoked_session_signs_out_with_the_reason() {
+    let fake = start(Config::default()).await;
+    let s = browser_session(&fake).await;
+    fake.revoke_all();
+    let e = s.renew().await.unwrap_err();
+    assert_eq!(e.code(), "session_ended", "{e}");
+    let status = s.status();
+    assert!(!status.signed_in);
+    assert_eq!(status.reason.unwrap().code, "session_ended");
+    assert_eq!(
+        s.users(true, true).await.unwrap_err().code(),
+        "not_signed_in"
+    );
+}
+
+#[tokio::test]
+async fn a_pasted_token_that_dies_asks_for_a_new_one() {
+    let fake = start(Config::default()).await;
+    let s = token_session(&fake).await;
+    fake.revoke_all();
+    let e = s.renew().await.unwrap_err();
+    assert_eq!(e.code(), "pasted_token_expired", "{e}");
+    assert!(e.to_string().contains("Paste a new token"));
+}
+
+#[tokio::test]
+async fn transient_failures_keep_the_session() {
+    let fake = start(Config::default()).await;
+    let s = browser_session(&fake).await;
+    fake.fault(
+        Fault::new(
+            "/api/auth/token/refresh",
+            FaultKind::Status {
+                status: 503,
+                content_type: "text/html".into(),
+                body: "<html><body>Service Unavailable</body></html>".into(),
+            },
+        )
+        .with_times(1),
+    );
+    let e = s.renew().await.unwrap_err();
+    assert_eq!(e.code(), "server_error");
+    assert!(s.status().signed_in, "a 503 must not sign the user out");
+    s.renew().await.unwrap();
+}
+
+#[tokio::test]
+async fn exchanges_respect_the_limit_and_retry_after() {
+    let fake = start(Config::default()).await;
+    let s = browser_session(&fake).await;
+    fake.fault(Fault::new(
+        "/api/auth/token/refresh",
+        FaultKind::Status {
+            status: 401,
+            content_type: "application/json".into(),
+            body: "{}".into(),
+        },
+    ));
+    fake.fault(
+        Fault::new(
+            "/api/auth/login/rc/accesstoken",
+            FaultKind::RateLimited {
+                retry_after: Some(42),
+            },
+        )
+        .with_times(1),
+    );
+    let e = s.renew().await.unwrap_err();
+    assert_eq!(e.code(), "rate_limited");
+    assert!(e.to_string().contains("42 seconds"), "{e}");
+    assert!(s.status().signed_in);
+    // Retry-After is honoured: no exchange is sent before it has passed.
+    let before = fake.count("POST", "/api/auth/login/rc/accesstoken");
+    assert_eq!(s.renew().await.unwrap_err().code(), "rate_limited");
+    assert_eq!(fake.count("POST", "/api/auth/login/rc/accesstoken"), before);
+}
+
+#[tokio::test]
+async fn the_client_side_limit_stops_the_sixth_exchange() {
+    let fake = start(Config {
+        exchange_limit_per_minute: 100,
+        ..Config::default()
+    })
+    .await;
+    let limiter = Arc::new(ExchangeLimiter::ringcx());
+    for i in 0..6 {
+        let token = fake.mint_rc_access_token();
+        let r = Session::sign_in(
+            Http::new(),
+            hosts(&fake),
+            app(None),
+            Credential::Token(secret(&token)),
+            limiter.clone(),
+            Arc::new(NoPersist),
+        )
+        .await;
+        assert_eq!(r.is_ok(), i < 5, "exchange {i}");
+    }
+    assert_eq!(fake.count("POST", "/api/auth/login/rc/accesstoken"), 5);
+}
+
+#[tokio::test]
+async fn the_fake_rate_limit_is_reported() {
+    let fake = start(Config::default()).await;
+    let token = fake.mint_rc_access_token();
+    let cx = engage::ringcx::RingCx::new(Http::new(), hosts(&fake));
+    let mut last = None;
+    for _ in 0..6 {
+        last = Some(cx.exchange(&secret(&token)).await);
+    }
+    let e = last.unwrap().unwrap_err();
+    assert_eq!(e.code(), "rate_limited");
+}
+
+#[tokio::test]
+async fn a_hundred_concurrent_calls_across_expiry_renew_once() {
+    let fake = start(Config::default()).await;
+    let s = browser_session(&fake).await;
+    fake.expire_ringcx_access_tokens();
+    fake.clear_requests();
+    let calls = (0..100).map(|_| {
+        let s = s.clone();
+        tokio::spawn(async move {
+            s.call("GET", "/voice/api/v1/admin/accounts", &[], None)
+                .await
+        })
+    });
+    for r in futures::future::join_all(calls).await {
+        r.unwrap().unwrap();
+    }
+    assert_eq!(fake.count("POST", "/api/auth/token/refresh"), 1);
+    assert_eq!(fake.count("POST", "/api/auth/login/rc/accesstoken"), 0);
+}
+
+#[tokio::test]
+async fn jwt_is_expired_renews_once_and_retries() {
+    let fake = start(Config::default()).await;
+    let s = token_session(&fake).await;
+    fake.expire_ringcx_access_tokens();
+    let users = s.users(false, true).await.unwrap();
+    assert!(!users.is_empty());
+    assert_eq!(fake.count("POST", "/api/auth/token/refresh"), 1);
+    let statuses: Vec<u16> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/voice/api/v1/admin/users")
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(statuses, vec![401, 200]);
+}
+
+// ---- the API ----
+
+#[tokio::test]
+async fn users_as_tree_flat_and_active_only() {
+    let fake = start(Config {
+        users: 200,
+        ..Config::default()
+    })
+    .await;
+    let s = token_session(&fake).await;
+    let all = s.users(false, true).await.unwrap();
+    assert_eq!(all.len(), 200);
+    let active = s.users(true, true).await.unwrap();
+    assert!(active.len() < all.len() && active.iter().all(|u| u.enabled != Some(false)));
+    let tree = s.users(false, false).await.unwrap();
+    assert!(tree.len() < 200, "a tree has fewer roots than users");
+    assert_eq!(engage::model::flatten_users(tree).len(), 200);
+}
+
+#[tokio::test]
+async fn generic_calls_and_path_confinement() {
+    let fake = start(Config::default()).await;
+    let s = token_session(&fake).await;
+    let groups = s
+        .call(
+            "GET",
+            "/voice/api/v1/admin/accounts/~/agentGroups",
+            &[],
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(groups.status, 200);
+    assert_eq!(groups.body[0]["groupName"], "Platform Team");
+    let before = fake.requests().len();
+    let e = s
+        .call("GET", "/api/auth/login", &[], None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "invalid_api_path");
+    assert_eq!(fake.requests().len(), before, "nothing was sent");
+    let e = s
+        .call("GET", "/voice/api/v1/nope", &[], None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "rejected");
+    assert_eq!(e.status(), Some(404));
+}
+
+// ---- documented errors ----
+
+#[tokio::test]
+async fn code_errors_106_108_109() {
+    let fake = start(Config {
+        auth_code_ttl: Duration::from_millis(500),
+        ..Config::default()
+    })
+    .await;
+    let client = rc(&fake, None);
+    let pkce = engage::pkce::Pkce::new();
+    let redirect = "http://localhost:53682/callback";
+    let code = |fake: &FakeServer| {
+        let url = client.authorize_url(redirect, "st", &pkce.challenge);
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let _ = fake;
+        async move {
+            let r = http.get(url).send().await.unwrap();
+            let loc = url::Url::parse(r.headers()["location"].to_str().unwrap()).unwrap();
+            let code = loc
+                .query_pairs()
+                .find(|(k, _)| k == "code")
+                .unwrap()
+                .1
+                .into_owned();
+            secret(&code)
+        }
+    };
+    // OAU-109: the redirect URI differs from the one authorized.
+    let c = code(&fake).await;
+    let e = client
+        .exchange_code(&c, &pkce.verifier, "http://localhost:1/callback")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "redirect_not_registered", "{e}");
+    // OAU-106: a used code.
+    let c = code(&fake).await;
+    client
+        .exchange_code(&c, &pkce.verifier, redirect)
+        .await
+        .unwrap();
+    let e = client
+        .exchange_code(&c, &pkce.verifier, redirect)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "code_invalid");
+    assert_eq!(e.server_code(), Some("OAU-106"));
+    // A wrong verifier fails PKCE.
+    let c = code(&fake).await;
+    let e = client
+        .exchange_code(&c, &secret("x".repeat(43).as_str()), redirect)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "code_invalid");
+    // OAU-108: an expired code.
+    let c = code(&fake).await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let e = client
+        .exchange_code(&c, &pkce.verifier, redirect)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "code_expired");
+}
+
+#[tokio::test]
+async fn denied_in_the_browser() {
+    let fake = start(Config {
+        deny_authorize: true,
+        ..Config::default()
+    })
+    .await;
+    let e = browser_tokens(&fake, None).await.unwrap_err();
+    assert_eq!(e.code(), "access_denied");
+}
+
+#[tokio::test]
+async fn access_denied_on_users_names_the_role() {
+    let fake = start(Config {
+        manage_users: false,
+        ..Config::default()
+    })
+    .await;
+    let s = token_session(&fake).await;
+    let e = s.users(true, true).await.unwrap_err();
+    assert_eq!(e.code(), "needs_manage_users");
+    assert!(e.to_string().contains("MANAGE_USERS"));
+    // Elsewhere a 403 is a plain permission error.
+    let e = s
+        .call("GET", "/voice/api/v1/admin/users", &[], None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "forbidden");
+    assert_eq!(e.server_code(), Some("access.denied.exception"));
+}
+
+#[tokio::test]
+async fn api_faults_become_clear_errors() {
+    let fake = start(Config::default()).await;
+    let s = token_session(&fake).await;
+    let path = "/voice/api/v1/admin/accounts";
+    let cases: Vec<(FaultKind, &str)> = vec![
+        (
+            FaultKind::RateLimited {
+                retry_after: Some(7),
+            },
+            "rate_limited",
+        ),
+        (
+            FaultKind::Status {
+                status: 500,
+                content_type: "application/json".into(),
+                body: r#"{"generalMessage":"Internal error"}"#.into(),
+            },
+            "server_error",
+        ),
+        (FaultKind::Html { status: 502 }, "server_error"),
+        (FaultKind::Html { status: 404 }, "bad_response"),
+        (FaultKind::NotJson { status: 200 }, "bad_response"),
+        (FaultKind::Reset, "network"),
+    ];
+    for (kind, code) in cases {
+        fake.clear_faults();
+        fake.fault(Fault::new(path, kind).with_times(1));
+        let e = s.accounts().await.unwrap_err();
+        assert_eq!(e.code(), code, "{e}");
+        assert!(s.status().signed_in);
+    }
+    let e = Error::RateLimited {
+        service: engage::error::Service::RingCx,
+        retry_after: Duration::from_secs(7),
+    };
+    assert!(e.to_string().contains("7 seconds"));
+}
+
+#[tokio::test]
+async fn oversized_auth_answers_are_cut_off() {
+    let fake = start(Config::default()).await;
+    fake.fault(Fault::new(
+        "/restapi/oauth/token",
+        FaultKind::Huge { bytes: 3_000_000 },
+    ));
+    let e = rc(&fake, None).refresh(&secret("x")).await.unwrap_err();
+    assert_eq!(e.code(), "too_large");
+}
+
+#[tokio::test]
+async fn unreachable_servers_are_named() {
+    let port = free_port();
+    let hosts = Hosts::parse(
+        &format!("http://127.0.0.1:{port}"),
+        &format!("http://127.0.0.1:{port}"),
+    )
+    .unwrap();
+    let client = RcClient::new(Http::new(), hosts, app(None)).unwrap();
+    let e = client.refresh(&secret("tok")).await.unwrap_err();
+    assert_eq!(e.code(), "network");
+    assert!(e.to_string().contains(&format!("127.0.0.1:{port}")), "{e}");
+}
+
+// ---- sign-out and leaks ----
+
+#[tokio::test]
+async fn sign_out_logs_out_revokes_and_forgets() {
+    let fake = start(Config::default()).await;
+    let s = browser_session(&fake).await;
+    s.sign_out().await;
+    assert!(!s.status().signed_in);
+    assert_eq!(fake.count("DELETE", "/api/auth/logout/"), 1);
+    assert_eq!(fake.count("POST", "/restapi/oauth/revoke"), 1);
+    assert_eq!(
+        s.users(true, true).await.unwrap_err().code(),
+        "not_signed_in"
+    );
+
+    // Remote failures do not stop the local sign-out.
+    let s = browser_session(&fake).await;
+    fake.fault(Fault::new(
+        "/api/auth/logout/",
+        FaultKind::Status {
+            status: 500,
+            content_type: "text/plain".into(),
+            body: "boom".into(),
+        },
+    ));
+    fake.fault(Fault::new("/restapi/oauth/revoke", FaultKind::Reset));
+    s.sign_out().await;
+    assert!(!s.status().signed_in);
+}
+
+#[tokio::test]
+async fn no_token_in_status_debug_or_errors() {
+    let fake = start(Config {
+        ringcx_access_ttl: Duration::from_secs(2),
+        ..Config::default()
+    })
+    .await;
+    let s = browser_session(&fake).await;
+    s.renew().await.unwrap();
+    let mut seen = vec![
+        serde_json::to_string(&s.status()).unwrap(),
+        format!("{:?}", s.status()),
+        format!("{s:?}"),
+        format!("{:?}", s.reveal_access_token().await.unwrap()),
+    ];
+    let tokens = browser_tokens(&fake, None).await.unwrap();
+    seen.push(format!("{tokens:?}"));
+    fake.revoke_all();
+    let e = s.renew().await.unwrap_err();
+    seen.push(e.to_string());
+    seen.push(format!("{e:?}"));
+    s.sign_out().await;
+    let issued = fake.issued_tokens();
+    assert!(issued.len() >= 6, "the fake issued codes and tokens");
+    for text in &seen {
+        for token in &issued {
+            assert!(!text.contains(token.as_str()), "a token leaked into {text}");
+        }
+    }
+    // The one explicit reveal does give the token.
+    let s = token_session(&fake).await;
+    let t = s.reveal_access_token().await.unwrap();
+    assert!(fake.issued_tokens().iter().any(|i| i == t.expose_secret()));
+}
