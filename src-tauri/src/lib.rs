@@ -52,11 +52,21 @@ pub fn run() -> i32 {
     }
 }
 
+/// `ENGAGE_LOG` is a level (`debug`, `trace`) for the app, its core and the
+/// HTTP stack, or a full filter directive. A bare level leaves the D-Bus
+/// stack at `info`: its trace output deadlocks the single-instance check.
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("ENGAGE_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    use std::io::IsTerminal;
+    let spec = std::env::var("ENGAGE_LOG").unwrap_or_else(|_| "info".into());
+    let directives = match spec.parse::<tracing_subscriber::filter::LevelFilter>() {
+        Ok(level) => format!(
+            "info,zbus=info,engage={level},engage_desk={level},reqwest={level},hyper_util={level},hyper={level},tauri={level}"
+        ),
+        Err(_) => spec,
+    };
     let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+        .with_env_filter(tracing_subscriber::EnvFilter::new(directives))
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init();
 }

@@ -58,12 +58,17 @@ impl App {
             );
         }
         let port = free_port()?;
+        // The app inherits the driver's stderr: its log lands in app.log.
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(world.root().join("app.log"))?;
         let mut cmd = world.command("WebKitWebDriver");
         cmd.arg(format!("--port={port}"))
             .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null());
+            .stderr(log);
         // Its own process group, so teardown reaches the app and WebKit's
         // helper processes it starts, whatever the test did.
         std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
@@ -199,7 +204,9 @@ impl App {
     pub async fn screenshot(&self, path: &std::path::Path) -> Result<()> {
         // A frame taken right after a DOM change can be the previous one.
         tokio::time::sleep(Duration::from_millis(150)).await;
-        let png = self.client.screenshot().await?;
+        let png = tokio::time::timeout(Duration::from_secs(10), self.client.screenshot())
+            .await
+            .map_err(|_| anyhow!("the screenshot timed out"))??;
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }

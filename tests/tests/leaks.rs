@@ -1,0 +1,150 @@
+//! No token the fake issued reaches the app's log (at trace level), a file
+//! the app wrote, the DOM, or an IPC reply or event, through a whole browser
+//! sign-in, a renewal and a sign-out.
+
+#![cfg(target_os = "linux")]
+
+use std::path::Path;
+
+use anyhow::{ensure, Context, Result};
+use e2e::{app, World};
+use fake_ringcx::{Config, FakeServer};
+
+/// Records every session event the webview receives. (Tauri freezes its IPC
+/// objects, so replies cannot be intercepted; the test asks for them itself.)
+const RECORD_EVENTS: &str = r#"
+  window.__ipcLog = [];
+  window.__TAURI__.event.listen("session-changed", (e) => window.__ipcLog.push(JSON.stringify(e.payload)));
+  return true;
+"#;
+
+/// Calls the data commands from the page, as the UI does, and returns the
+/// raw replies.
+const ASK_COMMANDS: &str = r#"
+  const done = arguments[arguments.length - 1];
+  const invoke = window.__TAURI__.core.invoke;
+  Promise.all([
+    invoke("session"),
+    invoke("users", { activeOnly: false, flatten: true }),
+    invoke("call_api", { method: "GET", path: "/voice/api/v1/admin/accounts" }),
+    invoke("app_info"),
+  ]).then((replies) => done(replies.map((r) => JSON.stringify(r))), (e) => done(["error " + JSON.stringify(e)]));
+"#;
+
+fn files_under(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let path = e.path();
+        match e.file_type() {
+            Ok(t) if t.is_dir() => files_under(&path, out),
+            Ok(t) if t.is_file() => out.push(path),
+            _ => {}
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_token_reaches_logs_files_dom_or_ipc() -> Result<()> {
+    let fake = FakeServer::start_with(
+        Config {
+            ringcx_access_ttl: std::time::Duration::from_secs(3),
+            ..Config::default()
+        },
+        0,
+    )
+    .await?;
+    let world = World::start()?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port()
+        .to_string();
+    let browser = format!("{}/fixtures/browser.sh", env!("CARGO_MANIFEST_DIR"));
+    let mut seen: Vec<String> = Vec::new();
+    let env = [("BROWSER", browser.as_str()), ("ENGAGE_LOG", "trace")];
+    app::run("leaks", &world, &env, async |app| {
+        app.ready().await?;
+        app.client.execute(RECORD_EVENTS, vec![]).await?;
+        app.type_into("rc-server", &fake.url()).await?;
+        app.type_into("ringcx-server", &fake.url()).await?;
+        app.type_into("client-id", "fake-client-id").await?;
+        app.type_into("redirect-port", &port).await?;
+        app.click("signin-browser").await?;
+        app.wait_text("agent-name", |t| t == "John Wang").await?;
+        // A renewal happens within the 3 s lifetime and shows up live.
+        app.wait_text("session-status", |t| t.contains("Renewed 1 time"))
+            .await?;
+        app.click("nav-users").await?;
+        app.wait_text("users-count", |t| t.contains(" of ")).await?;
+        seen.push(app.client.source().await?);
+        let replies = app.client.execute_async(ASK_COMMANDS, vec![]).await?;
+        let replies = replies.as_array().context("command replies")?;
+        ensure!(replies.len() == 4, "replies: {replies:?}");
+        ensure!(
+            replies[0]
+                .as_str()
+                .unwrap_or("")
+                .contains("john.wang@example.com"),
+            "session reply: {:?}",
+            replies[0]
+        );
+        seen.extend(replies.iter().map(|r| r.to_string()));
+        app.click("nav-profile").await?;
+        app.click("signout").await?;
+        app.visible("signin-view").await?;
+        seen.push(app.client.source().await?);
+        let log = app
+            .client
+            .execute("return window.__ipcLog;", vec![])
+            .await?;
+        let events = log.as_array().context("event log")?;
+        ensure!(events.len() >= 3, "too few session events: {events:?}");
+        seen.extend(events.iter().map(|r| r.to_string()));
+        Ok(())
+    })
+    .await?;
+
+    ensure!(
+        fake.count("POST", "/api/auth/token/refresh") >= 1,
+        "no renewal happened"
+    );
+    ensure!(
+        fake.count("DELETE", "/api/auth/logout/") == 1,
+        "no RingCX logout"
+    );
+    let issued = fake.issued_tokens();
+    ensure!(
+        issued.len() >= 5,
+        "the fake issued {} secrets",
+        issued.len()
+    );
+
+    let mut files = Vec::new();
+    files_under(world.root(), &mut files);
+    let log = std::fs::read_to_string(world.root().join("app.log"))?;
+    ensure!(log.contains("TRACE"), "the app did not log at trace level");
+    for file in &files {
+        // Sockets and the keyring's own encrypted store are not the app's.
+        let Ok(bytes) = std::fs::read(file) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        for token in &issued {
+            ensure!(
+                !text.contains(token.as_str()),
+                "a token is in {}",
+                file.display()
+            );
+        }
+    }
+    for text in &seen {
+        for token in &issued {
+            ensure!(
+                !text.contains(token.as_str()),
+                "a token reached the webview: {token}"
+            );
+        }
+    }
+    Ok(())
+}
