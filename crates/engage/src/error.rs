@@ -148,6 +148,15 @@ pub enum Error {
     #[error("You are not signed in. Sign in first.")]
     NotSignedIn,
 
+    #[error("No system keychain is available (on Linux: no Secret Service such as GNOME Keyring or KWallet is running). Engage Desk keeps this session in memory only: you will need to sign in again after closing it.")]
+    KeychainUnavailable,
+
+    #[error("The system keychain is locked and was not unlocked. Unlock it (on Linux: your login keyring) and try again; until then this session lives in memory only.")]
+    KeychainLocked,
+
+    #[error("The session saved in your keychain could not be read. Sign in again; the damaged entry will be replaced.")]
+    KeychainCorrupt,
+
     #[error("{path:?} is not a RingCX API path. Use a path that starts with /voice/api/, like /voice/api/v1/admin/accounts.")]
     InvalidApiPath { path: String },
 
@@ -205,6 +214,9 @@ impl Error {
             Error::TooLarge { .. } => "too_large",
             Error::Network { .. } => "network",
             Error::NotSignedIn => "not_signed_in",
+            Error::KeychainUnavailable => "keychain_unavailable",
+            Error::KeychainLocked => "keychain_locked",
+            Error::KeychainCorrupt => "keychain_corrupt",
             Error::InvalidApiPath { .. } => "invalid_api_path",
             Error::InvalidMethod { .. } => "invalid_method",
         }

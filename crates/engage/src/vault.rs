@@ -1,0 +1,465 @@
+//! The keychain vault: a profile's secrets in the operating system's
+//! credential store (macOS Keychain, Windows Credential Manager, the Secret
+//! Service on Linux), through keyring-core. Never anywhere else.
+//!
+//! Layout: the secrets of a profile are one JSON bundle, base64url-encoded
+//! and cut into chunks of at most `CHUNK` characters, so Windows' limit of
+//! about 2.5 KB per credential can never be hit. Chunks are written under a
+//! new generation, then one small "meta" entry is switched to it, then the
+//! old generation is deleted. The meta write is the commit: a crash or a
+//! failed write at any point leaves either the old or the new bundle whole,
+//! never a mix and never nothing.
+//!
+//! Every call blocks (D-Bus, Keychain): call it from a blocking context.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::Engine;
+use keyring_core::{CredentialStore, Entry};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+use crate::rc::RcTokens;
+use crate::session::SignInMethod;
+use crate::Error;
+
+/// Characters per credential: 1000 ASCII characters are 2000 bytes even
+/// where the store keeps UTF-16, under Windows' 2560-byte limit.
+pub const CHUNK: usize = 1000;
+
+/// What a profile keeps to come back after a restart.
+#[derive(Clone)]
+pub struct Saved {
+    pub method: SignInMethod,
+    pub rc: Option<RcTokens>,
+    pub jwt: Option<SecretString>,
+    pub client_secret: Option<SecretString>,
+    pub ringcx_refresh: Option<SecretString>,
+}
+
+impl std::fmt::Debug for Saved {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Saved")
+            .field("method", &self.method)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Meta {
+    v: u32,
+    generation: u64,
+    chunks: usize,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Bundle {
+    method: SignInMethod,
+    rc_access: Option<String>,
+    rc_access_expires: Option<u64>,
+    rc_refresh: Option<String>,
+    rc_refresh_expires: Option<u64>,
+    rc_owner: Option<String>,
+    jwt: Option<String>,
+    client_secret: Option<String>,
+    ringcx_refresh: Option<String>,
+}
+
+fn secs(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+fn time(s: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(s)
+}
+
+fn expose(s: &Option<SecretString>) -> Option<String> {
+    s.as_ref().map(|s| s.expose_secret().to_string())
+}
+
+impl Bundle {
+    fn from_saved(s: &Saved) -> Self {
+        Bundle {
+            method: s.method,
+            rc_access: s.rc.as_ref().map(|t| t.access.expose_secret().to_string()),
+            rc_access_expires: s.rc.as_ref().map(|t| secs(t.access_expires_at)),
+            rc_refresh: s.rc.as_ref().and_then(|t| expose(&t.refresh)),
+            rc_refresh_expires: s.rc.as_ref().and_then(|t| t.refresh_expires_at.map(secs)),
+            rc_owner: s.rc.as_ref().and_then(|t| t.owner_id.clone()),
+            jwt: expose(&s.jwt),
+            client_secret: expose(&s.client_secret),
+            ringcx_refresh: expose(&s.ringcx_refresh),
+        }
+    }
+
+    fn into_saved(self) -> Saved {
+        let rc = self.rc_access.map(|access| RcTokens {
+            access: SecretString::from(access),
+            access_expires_at: time(self.rc_access_expires.unwrap_or(0)),
+            refresh: self.rc_refresh.map(SecretString::from),
+            refresh_expires_at: self.rc_refresh_expires.map(time),
+            owner_id: self.rc_owner,
+        });
+        Saved {
+            method: self.method,
+            rc,
+            jwt: self.jwt.map(SecretString::from),
+            client_secret: self.client_secret.map(SecretString::from),
+            ringcx_refresh: self.ringcx_refresh.map(SecretString::from),
+        }
+    }
+}
+
+/// One app's entries in one credential store.
+pub struct Vault {
+    store: Arc<CredentialStore>,
+    service: String,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault")
+            .field("service", &self.service)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Vault {
+    /// The platform's own store. `service` is the app identifier, so the
+    /// development build never touches a user's real entries.
+    pub fn platform(service: &str) -> Result<Vault, Error> {
+        let store = platform_store().map_err(map_err)?;
+        Ok(Vault::with_store(store, service))
+    }
+
+    /// A vault over any keyring-core store (tests use the mock store).
+    pub fn with_store(store: Arc<CredentialStore>, service: &str) -> Vault {
+        Vault {
+            store,
+            service: service.to_string(),
+        }
+    }
+
+    fn entry(&self, user: &str) -> Result<Entry, Error> {
+        Entry::new_in_store(&self.store, &self.service, user).map_err(map_err)
+    }
+
+    fn chunk_user(profile: &str, generation: u64, i: usize) -> String {
+        format!("{profile}/{generation}/{i}")
+    }
+
+    fn meta(&self, profile: &str) -> Result<Option<Meta>, Error> {
+        match self.entry(profile)?.get_password() {
+            Ok(text) => serde_json::from_str(&text)
+                .map(Some)
+                .map_err(|_| Error::KeychainCorrupt),
+            Err(keyring_core::Error::NoEntry) => Ok(None),
+            Err(e) => Err(map_err(e)),
+        }
+    }
+
+    /// Stores a profile's secrets, replacing what was there only once the
+    /// new secrets are written whole.
+    pub fn save(&self, profile: &str, saved: &Saved) -> Result<(), Error> {
+        let json =
+            serde_json::to_vec(&Bundle::from_saved(saved)).map_err(|_| Error::KeychainCorrupt)?;
+        let encoded =
+            SecretString::from(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json));
+        let text = encoded.expose_secret();
+        // An unreadable meta must stop the save: guessing a generation could
+        // overwrite the chunks the current meta points at.
+        let old = match self.meta(profile) {
+            Ok(m) => m,
+            Err(Error::KeychainCorrupt) => None,
+            Err(e) => return Err(e),
+        };
+        let generation = old.as_ref().map_or(1, |m| m.generation + 1);
+        let pieces: Vec<&str> = text
+            .as_bytes()
+            .chunks(CHUNK)
+            .map(|c| std::str::from_utf8(c).expect("base64 is ASCII"))
+            .collect();
+        for (i, piece) in pieces.iter().enumerate() {
+            let written = self
+                .entry(&Self::chunk_user(profile, generation, i))
+                .and_then(|e| e.set_password(piece).map_err(map_err));
+            if let Err(e) = written {
+                self.delete_chunks(profile, generation, i);
+                return Err(e);
+            }
+        }
+        let meta = Meta {
+            v: 1,
+            generation,
+            chunks: pieces.len(),
+        };
+        let committed = self.entry(profile).and_then(|e| {
+            e.set_password(&serde_json::to_string(&meta).expect("plain data"))
+                .map_err(map_err)
+        });
+        if let Err(e) = committed {
+            self.delete_chunks(profile, generation, pieces.len());
+            return Err(e);
+        }
+        if let Some(old) = old {
+            self.delete_chunks(profile, old.generation, old.chunks);
+        }
+        Ok(())
+    }
+
+    /// A profile's secrets, or `None` when nothing is stored.
+    pub fn load(&self, profile: &str) -> Result<Option<Saved>, Error> {
+        let Some(meta) = self.meta(profile)? else {
+            return Ok(None);
+        };
+        let mut text = String::new();
+        for i in 0..meta.chunks {
+            match self
+                .entry(&Self::chunk_user(profile, meta.generation, i))?
+                .get_password()
+            {
+                Ok(piece) => text.push_str(&piece),
+                Err(keyring_core::Error::NoEntry) => return Err(Error::KeychainCorrupt),
+                Err(e) => return Err(map_err(e)),
+            }
+        }
+        let text = SecretString::from(text);
+        let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(text.expose_secret())
+            .map_err(|_| Error::KeychainCorrupt)?;
+        let bundle: Bundle = serde_json::from_slice(&json).map_err(|_| Error::KeychainCorrupt)?;
+        Ok(Some(bundle.into_saved()))
+    }
+
+    /// Deletes every entry of a profile. Missing entries are not an error.
+    pub fn delete(&self, profile: &str) -> Result<(), Error> {
+        let meta = match self.meta(profile) {
+            Ok(m) => m,
+            Err(Error::KeychainCorrupt) => None,
+            Err(e) => return Err(e),
+        };
+        if let Some(meta) = meta {
+            self.delete_chunks(profile, meta.generation, meta.chunks);
+        }
+        match self.entry(profile)?.delete_credential() {
+            Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
+            Err(e) => Err(map_err(e)),
+        }
+    }
+
+    fn delete_chunks(&self, profile: &str, generation: u64, count: usize) {
+        for i in 0..count {
+            if let Ok(e) = self.entry(&Self::chunk_user(profile, generation, i)) {
+                let _ = e.delete_credential();
+            }
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn platform_store() -> keyring_core::Result<Arc<CredentialStore>> {
+    Ok(zbus_secret_service_keyring_store::Store::new()?)
+}
+
+#[cfg(target_os = "macos")]
+fn platform_store() -> keyring_core::Result<Arc<CredentialStore>> {
+    Ok(apple_native_keyring_store::keychain::Store::new()?)
+}
+
+#[cfg(target_os = "windows")]
+fn platform_store() -> keyring_core::Result<Arc<CredentialStore>> {
+    Ok(windows_native_keyring_store::Store::new()?)
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
+fn platform_store() -> keyring_core::Result<Arc<CredentialStore>> {
+    Err(keyring_core::Error::NotSupportedByStore(
+        "this operating system".into(),
+    ))
+}
+
+fn map_err(e: keyring_core::Error) -> Error {
+    match e {
+        keyring_core::Error::NoStorageAccess(_) => Error::KeychainLocked,
+        keyring_core::Error::BadEncoding(_) | keyring_core::Error::BadDataFormat(..) => {
+            Error::KeychainCorrupt
+        }
+        _ => Error::KeychainUnavailable,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use keyring_core::mock;
+
+    fn vault() -> Vault {
+        Vault::with_store(mock::Store::new().unwrap(), "com.example.test")
+    }
+
+    fn saved(jwt_len: usize) -> Saved {
+        Saved {
+            method: SignInMethod::Jwt,
+            rc: Some(RcTokens {
+                access: SecretString::from("rc-access".to_string()),
+                access_expires_at: time(2_000_000_000),
+                refresh: Some(SecretString::from("rc-refresh".to_string())),
+                refresh_expires_at: Some(time(2_100_000_000)),
+                owner_id: Some("222222".into()),
+            }),
+            jwt: Some(SecretString::from("j".repeat(jwt_len))),
+            client_secret: Some(SecretString::from("secret".to_string())),
+            ringcx_refresh: Some(SecretString::from("cx-refresh".to_string())),
+        }
+    }
+
+    #[test]
+    fn round_trip_overwrite_and_delete() {
+        let v = vault();
+        assert!(v.load("p").unwrap().is_none());
+        v.save("p", &saved(10)).unwrap();
+        let back = v.load("p").unwrap().unwrap();
+        assert_eq!(back.method, SignInMethod::Jwt);
+        let rc = back.rc.unwrap();
+        assert_eq!(rc.access.expose_secret(), "rc-access");
+        assert_eq!(rc.refresh.unwrap().expose_secret(), "rc-refresh");
+        assert_eq!(rc.access_expires_at, time(2_000_000_000));
+        assert_eq!(back.ringcx_refresh.unwrap().expose_secret(), "cx-refresh");
+
+        let mut next = saved(10);
+        next.ringcx_refresh = Some(SecretString::from("cx-refresh-2".to_string()));
+        v.save("p", &next).unwrap();
+        assert_eq!(
+            v.load("p")
+                .unwrap()
+                .unwrap()
+                .ringcx_refresh
+                .unwrap()
+                .expose_secret(),
+            "cx-refresh-2"
+        );
+        // The old generation is gone.
+        assert!(matches!(
+            v.entry(&Vault::chunk_user("p", 1, 0))
+                .unwrap()
+                .get_password(),
+            Err(keyring_core::Error::NoEntry)
+        ));
+
+        v.delete("p").unwrap();
+        assert!(v.load("p").unwrap().is_none());
+        v.delete("p").unwrap();
+    }
+
+    #[test]
+    fn profiles_do_not_mix() {
+        let v = vault();
+        v.save("a", &saved(1)).unwrap();
+        assert!(v.load("b").unwrap().is_none());
+        v.delete("b").unwrap();
+        assert!(v.load("a").unwrap().is_some());
+    }
+
+    #[test]
+    fn large_secrets_are_split_under_the_windows_limit() {
+        let v = vault();
+        v.save("p", &saved(9000)).unwrap();
+        let meta = v.meta("p").unwrap().unwrap();
+        assert!(meta.chunks >= 10, "{} chunks", meta.chunks);
+        for i in 0..meta.chunks {
+            let piece = v
+                .entry(&Vault::chunk_user("p", meta.generation, i))
+                .unwrap()
+                .get_password()
+                .unwrap();
+            assert!(piece.len() <= CHUNK && piece.is_ascii());
+            assert!(piece.encode_utf16().count() * 2 <= 2560);
+        }
+        assert_eq!(
+            v.load("p")
+                .unwrap()
+                .unwrap()
+                .jwt
+                .unwrap()
+                .expose_secret()
+                .len(),
+            9000
+        );
+    }
+
+    #[test]
+    fn a_failed_write_keeps_the_old_secrets_whole() {
+        let v = vault();
+        v.save("p", &saved(10)).unwrap();
+        // The next generation's first chunk fails to write, as when the
+        // keychain locks (or the app dies) halfway through a rotation.
+        let chunk = v.entry(&Vault::chunk_user("p", 2, 0)).unwrap();
+        let cred: &mock::Cred = chunk.as_any().downcast_ref().unwrap();
+        cred.set_error(keyring_core::Error::NoStorageAccess("locked".into()));
+        let mut next = saved(10);
+        next.ringcx_refresh = Some(SecretString::from("new".to_string()));
+        assert_eq!(v.save("p", &next).unwrap_err().code(), "keychain_locked");
+        let loaded = v.load("p").unwrap().unwrap();
+        assert_eq!(loaded.ringcx_refresh.unwrap().expose_secret(), "cx-refresh");
+        // The next save goes through.
+        v.save("p", &next).unwrap();
+        assert_eq!(
+            v.load("p")
+                .unwrap()
+                .unwrap()
+                .ringcx_refresh
+                .unwrap()
+                .expose_secret(),
+            "new"
+        );
+    }
+
+    #[test]
+    fn an_unreadable_meta_stops_the_save() {
+        let v = vault();
+        v.save("p", &saved(10)).unwrap();
+        let meta = v.entry("p").unwrap();
+        let cred: &mock::Cred = meta.as_any().downcast_ref().unwrap();
+        cred.set_error(keyring_core::Error::NoStorageAccess("locked".into()));
+        assert_eq!(
+            v.save("p", &saved(20)).unwrap_err().code(),
+            "keychain_locked"
+        );
+        assert_eq!(
+            v.load("p")
+                .unwrap()
+                .unwrap()
+                .jwt
+                .unwrap()
+                .expose_secret()
+                .len(),
+            10
+        );
+    }
+
+    #[test]
+    fn a_missing_chunk_is_reported_not_guessed() {
+        let v = vault();
+        v.save("p", &saved(3000)).unwrap();
+        let meta = v.meta("p").unwrap().unwrap();
+        v.entry(&Vault::chunk_user("p", meta.generation, 1))
+            .unwrap()
+            .delete_credential()
+            .unwrap();
+        assert_eq!(v.load("p").unwrap_err().code(), "keychain_corrupt");
+        v.delete("p").unwrap();
+        assert!(v.load("p").unwrap().is_none());
+    }
+
+    #[test]
+    fn debug_shows_no_secret() {
+        let text = format!("{:?} {:?}", saved(5), vault());
+        assert!(
+            !text.contains("rc-access") && !text.contains("secret\""),
+            "{text}"
+        );
+    }
+}
