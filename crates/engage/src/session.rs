@@ -27,6 +27,7 @@ use crate::limiter::ExchangeLimiter;
 use crate::model::{flatten_users, Agent, User, UserDetails};
 use crate::rc::{RcApp, RcClient, RcTokens};
 use crate::ringcx::{api_error, is_expired, ApiResponse, CxLogin, CxTokens, RingCx};
+use crate::vault::{Saved, Vault};
 use crate::Error;
 
 /// How the RingCentral side was signed in; it decides what renewal can do.
@@ -49,29 +50,62 @@ pub enum Credential {
 }
 
 /// Where rotated tokens are written before they are used (the keychain
-/// vault). Called with the lock held, so writes are ordered.
+/// vault). Called with the session lock held, so writes are ordered.
 pub trait Persist: Send + Sync {
-    fn save(&self, tokens: &StoredTokens<'_>) -> Result<(), Error>;
+    fn save(&self, saved: &Saved) -> Result<(), Error>;
     fn clear(&self) -> Result<(), Error>;
-}
-
-/// The secrets a session needs to come back after a restart.
-pub struct StoredTokens<'a> {
-    pub method: SignInMethod,
-    pub rc: Option<&'a RcTokens>,
-    pub jwt: Option<&'a SecretString>,
-    pub ringcx_refresh: Option<&'a SecretString>,
+    /// False for a session that lives in memory only.
+    fn is_durable(&self) -> bool;
 }
 
 /// Keeps nothing: a session that lives in memory only.
 pub struct NoPersist;
 
 impl Persist for NoPersist {
-    fn save(&self, _: &StoredTokens<'_>) -> Result<(), Error> {
+    fn save(&self, _: &Saved) -> Result<(), Error> {
         Ok(())
     }
     fn clear(&self) -> Result<(), Error> {
         Ok(())
+    }
+    fn is_durable(&self) -> bool {
+        false
+    }
+}
+
+/// Persists one profile's secrets in a keychain vault.
+pub struct VaultPersist {
+    vault: Arc<Vault>,
+    profile: String,
+}
+
+impl VaultPersist {
+    pub fn new(vault: Arc<Vault>, profile: &str) -> Self {
+        VaultPersist {
+            vault,
+            profile: profile.to_string(),
+        }
+    }
+}
+
+/// Keychain calls block on D-Bus or the Keychain; on a multi-threaded
+/// runtime they must not stall its worker.
+fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(f),
+        _ => f(),
+    }
+}
+
+impl Persist for VaultPersist {
+    fn save(&self, saved: &Saved) -> Result<(), Error> {
+        blocking(|| self.vault.save(&self.profile, saved))
+    }
+    fn clear(&self) -> Result<(), Error> {
+        blocking(|| self.vault.delete(&self.profile))
+    }
+    fn is_durable(&self) -> bool {
+        true
     }
 }
 
@@ -105,6 +139,10 @@ pub struct Status {
     pub rc_expires_at: Option<u64>,
     /// How many times the RingCX token was renewed in this session.
     pub renewals: u64,
+    /// True when the session is saved in the keychain and survives a restart.
+    pub stored: bool,
+    /// Why it is not saved, when saving was tried and failed.
+    pub storage_error: Option<Reason>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -139,6 +177,7 @@ pub struct Session {
     status: watch::Sender<Status>,
     limiter: Arc<ExchangeLimiter>,
     persist: Arc<dyn Persist>,
+    storage_error: std::sync::Mutex<Option<Reason>>,
     renewer: std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
@@ -234,6 +273,7 @@ impl Session {
             secrets: Mutex::new(None),
             limiter,
             persist,
+            storage_error: std::sync::Mutex::new(None),
             renewer: std::sync::Mutex::new(None),
         });
         {
@@ -245,13 +285,58 @@ impl Session {
                 cx_renew_at: renew_at(login.tokens.access_expires_at, now),
                 cx: login.tokens,
             };
-            session.save(&secrets)?;
+            session.save(&secrets);
             *guard = Some(secrets);
             let profile = Profile {
                 agent_id: login.details.agent_details.first().map(|a| a.agent_id),
                 details: login.details,
             };
             session.publish(&guard, Some(profile), 0);
+        }
+        session.start_renewer();
+        Ok(session)
+    }
+
+    /// Comes back from what the vault kept: renews through the ladder (no
+    /// browser), and shows the profile. A dead session is cleared from the
+    /// vault and reported; a transient failure keeps it for a later try.
+    pub async fn restore(
+        http: Http,
+        hosts: Hosts,
+        mut app: RcApp,
+        saved: Saved,
+        limiter: Arc<ExchangeLimiter>,
+        persist: Arc<dyn Persist>,
+    ) -> Result<Arc<Session>, Error> {
+        if app.client_secret.is_none() {
+            app.client_secret = saved.client_secret.clone();
+        }
+        let rc = RcClient::new(http.clone(), hosts.clone(), app)?;
+        let session = Arc::new(Session {
+            method: saved.method,
+            rc,
+            cx: RingCx::new(http, hosts.clone()),
+            status: watch::channel(Status::signed_out(&hosts, None)).0,
+            hosts,
+            secrets: Mutex::new(None),
+            limiter,
+            persist,
+            storage_error: std::sync::Mutex::new(None),
+            renewer: std::sync::Mutex::new(None),
+        });
+        {
+            let mut guard = session.secrets.lock().await;
+            *guard = Some(Secrets {
+                rc: saved.rc,
+                jwt: saved.jwt,
+                cx: CxTokens {
+                    access: SecretString::from(String::new()),
+                    access_expires_at: UNIX_EPOCH,
+                    refresh: saved.ringcx_refresh,
+                },
+                cx_renew_at: UNIX_EPOCH,
+            });
+            session.renew_locked(&mut guard).await?;
         }
         session.start_renewer();
         Ok(session)
@@ -343,12 +428,12 @@ impl Session {
                     refresh,
                     ..login.tokens
                 };
-                let saved = self.save(s);
+                self.save(s);
                 let token = s.cx.access.clone();
                 let renewals = self.status.borrow().renewals + 1;
                 let profile = self.merge_profile(login.details);
                 self.publish(guard, Some(profile), renewals);
-                saved.map(|_| token)
+                Ok(token)
             }
             Err(e) if e.is_transient() => Err(e),
             Err(e) => {
@@ -440,16 +525,29 @@ impl Session {
         };
         s.rc = Some(tokens);
         // The old refresh token is dead now: store the new pair before use.
-        self.save(s)
+        self.save(s);
+        Ok(())
     }
 
-    fn save(&self, s: &Secrets) -> Result<(), Error> {
-        self.persist.save(&StoredTokens {
+    /// Writes the secrets to the keychain. A failure (locked, missing) does
+    /// not end the session: it goes on in memory, and the status says so.
+    fn save(&self, s: &Secrets) {
+        let saved = Saved {
             method: self.method,
-            rc: s.rc.as_ref(),
-            jwt: s.jwt.as_ref(),
-            ringcx_refresh: s.cx.refresh.as_ref(),
-        })
+            rc: s.rc.clone(),
+            jwt: s.jwt.clone(),
+            client_secret: self.rc.app().client_secret.clone(),
+            ringcx_refresh: s.cx.refresh.clone(),
+        };
+        let result = self.persist.save(&saved);
+        if let Err(e) = &result {
+            tracing::warn!(
+                code = e.code(),
+                "could not save the session in the keychain"
+            );
+        }
+        *self.storage_error.lock().unwrap_or_else(|p| p.into_inner()) =
+            result.err().as_ref().map(Reason::from);
     }
 
     fn merge_profile(&self, details: UserDetails) -> Profile {
@@ -472,6 +570,11 @@ impl Session {
         renewals: u64,
     ) {
         let Some(s) = guard.as_ref() else { return };
+        let storage_error = self
+            .storage_error
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
         let status = Status {
             signed_in: true,
             reason: None,
@@ -487,6 +590,8 @@ impl Session {
                 .filter(|_| self.method != SignInMethod::Token)
                 .map(|t| millis(t.access_expires_at)),
             renewals,
+            stored: self.persist.is_durable() && storage_error.is_none(),
+            storage_error,
         };
         self.status.send_replace(status);
     }
@@ -672,6 +777,8 @@ impl Status {
             ringcx_renews_at: None,
             rc_expires_at: None,
             renewals: 0,
+            stored: false,
+            storage_error: None,
         }
     }
 }

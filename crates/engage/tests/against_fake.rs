@@ -758,3 +758,142 @@ async fn no_token_in_status_debug_or_errors() {
     let t = s.reveal_access_token().await.unwrap();
     assert!(fake.issued_tokens().iter().any(|i| i == t.expose_secret()));
 }
+
+// ---- the vault: restore, sign-out, storage failures ----
+
+mod vault {
+    use super::*;
+    use engage::session::VaultPersist;
+    use engage::vault::Vault;
+
+    fn mock_vault() -> Arc<Vault> {
+        Arc::new(Vault::with_store(
+            keyring_core::mock::Store::new().unwrap(),
+            "test.engage",
+        ))
+    }
+
+    async fn restore(fake: &FakeServer, vault: &Arc<Vault>) -> Result<Arc<Session>, Error> {
+        let saved = vault.load("p")?.expect("a saved session");
+        Session::restore(
+            Http::new(),
+            hosts(fake),
+            app(None),
+            saved,
+            Arc::new(ExchangeLimiter::ringcx()),
+            Arc::new(VaultPersist::new(vault.clone(), "p")),
+        )
+        .await
+    }
+
+    #[tokio::test]
+    async fn a_restart_restores_by_renewal_not_by_browser() {
+        let fake = start(Config::default()).await;
+        let vault = mock_vault();
+        let tokens = browser_tokens(&fake, None).await.unwrap();
+        let first = Session::sign_in(
+            Http::new(),
+            hosts(&fake),
+            app(None),
+            Credential::Browser(tokens),
+            Arc::new(ExchangeLimiter::ringcx()),
+            Arc::new(VaultPersist::new(vault.clone(), "p")),
+        )
+        .await
+        .unwrap();
+        assert!(first.status().stored);
+        drop(first);
+        fake.clear_requests();
+
+        let s = restore(&fake, &vault).await.unwrap();
+        assert_eq!(agent_name(&s), "John Wang");
+        assert_eq!(fake.count("GET", "/restapi/oauth/authorize"), 0);
+        assert_eq!(fake.count("POST", "/api/auth/token/refresh"), 1);
+        // The rotated refresh token was saved: a second restart works too.
+        drop(s);
+        let s = restore(&fake, &vault).await.unwrap();
+        assert!(s.status().signed_in);
+
+        s.sign_out().await;
+        assert!(
+            vault.load("p").unwrap().is_none(),
+            "sign-out wipes the vault"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_revoked_session_is_cleared_and_reported_on_restore() {
+        let fake = start(Config::default()).await;
+        let vault = mock_vault();
+        let tokens = browser_tokens(&fake, None).await.unwrap();
+        Session::sign_in(
+            Http::new(),
+            hosts(&fake),
+            app(None),
+            Credential::Browser(tokens),
+            Arc::new(ExchangeLimiter::ringcx()),
+            Arc::new(VaultPersist::new(vault.clone(), "p")),
+        )
+        .await
+        .unwrap();
+        fake.revoke_all();
+        let e = restore(&fake, &vault).await.unwrap_err();
+        assert_eq!(e.code(), "session_ended");
+        assert!(vault.load("p").unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn an_offline_restore_keeps_the_saved_session() {
+        let fake = start(Config::default()).await;
+        let vault = mock_vault();
+        let tokens = browser_tokens(&fake, None).await.unwrap();
+        Session::sign_in(
+            Http::new(),
+            hosts(&fake),
+            app(None),
+            Credential::Browser(tokens),
+            Arc::new(ExchangeLimiter::ringcx()),
+            Arc::new(VaultPersist::new(vault.clone(), "p")),
+        )
+        .await
+        .unwrap();
+        fake.fault(Fault::new("/api/auth/token/refresh", FaultKind::Reset).with_times(1));
+        assert_eq!(restore(&fake, &vault).await.unwrap_err().code(), "network");
+        assert!(vault.load("p").unwrap().is_some());
+        restore(&fake, &vault).await.unwrap();
+    }
+
+    struct Locked;
+    impl engage::session::Persist for Locked {
+        fn save(&self, _: &engage::vault::Saved) -> Result<(), Error> {
+            Err(Error::KeychainLocked)
+        }
+        fn clear(&self) -> Result<(), Error> {
+            Ok(())
+        }
+        fn is_durable(&self) -> bool {
+            true
+        }
+    }
+
+    #[tokio::test]
+    async fn a_locked_keychain_leaves_a_working_memory_session() {
+        let fake = start(Config::default()).await;
+        let tokens = browser_tokens(&fake, None).await.unwrap();
+        let s = Session::sign_in(
+            Http::new(),
+            hosts(&fake),
+            app(None),
+            Credential::Browser(tokens),
+            Arc::new(ExchangeLimiter::ringcx()),
+            Arc::new(Locked),
+        )
+        .await
+        .unwrap();
+        let status = s.status();
+        assert!(status.signed_in && !status.stored);
+        assert_eq!(status.storage_error.unwrap().code, "keychain_locked");
+        s.renew().await.unwrap();
+        s.accounts().await.unwrap();
+    }
+}
