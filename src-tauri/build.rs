@@ -12,6 +12,8 @@ const COMMANDS: &[&str] = &[
     "users",
     "call_api",
     "sign_out",
+    "restore_session",
+    "forget_profile",
 ];
 
 fn main() {

@@ -2,16 +2,32 @@
 
 export const $ = (selector, root = document) => root.querySelector(selector);
 
-export function showError(message) {
-  const banner = $("[data-testid=error-banner]");
-  banner.textContent = message;
-  banner.hidden = false;
+// Shows an error; with `retry`, a Retry button that runs it.
+export function showError(message, retry = null) {
+  $("#error-text").textContent = message;
+  $("#error-box").hidden = false;
+  const button = $("#retry");
+  button.hidden = !retry;
+  button.onclick = retry
+    ? () => {
+        clearError();
+        retry();
+      }
+    : null;
 }
 
 export function clearError() {
-  const banner = $("[data-testid=error-banner]");
-  banner.textContent = "";
-  banner.hidden = true;
+  $("#error-text").textContent = "";
+  $("#error-box").hidden = true;
+  $("#retry").hidden = true;
+}
+
+// The "memory only" note when the keychain cannot keep the session.
+export function showStorage(status) {
+  const note = $("[data-testid=storage-note]");
+  const problem = status && status.storage_error;
+  note.hidden = !problem;
+  note.textContent = problem ? `Memory only: ${problem.message}` : "";
 }
 
 // Shows a progress message while `promise` runs; returns its result.

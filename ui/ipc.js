@@ -46,6 +46,8 @@ export const selectAgent = (agentId) => call("select_agent", { agentId });
 export const users = (activeOnly, flatten) => call("users", { activeOnly, flatten });
 export const callApi = (method, path, query, body) => call("call_api", { method, path, query, body });
 export const signOut = () => call("sign_out");
+export const restoreSession = () => call("restore_session");
+export const forgetProfile = () => call("forget_profile");
 
 // Calls `handler(status)` on every session change (renewal, sign-out…).
 export function onSession(handler) {

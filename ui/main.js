@@ -4,17 +4,27 @@ import * as ipc from "./ipc.js";
 import * as signin from "./views/signin.js";
 import * as profile from "./views/profile.js";
 import * as users from "./views/users.js";
-import { $, showError, showView } from "./dom.js";
+import { $, showError, showView, showStorage, withProgress } from "./dom.js";
 
 function apply(status) {
   const signedIn = Boolean(status && status.signed_in);
   $("#nav").hidden = !signedIn;
+  showStorage(status);
   if (signedIn) {
     profile.update(status);
     if ($("[data-testid=signin-view]").hidden === false) showView("profile");
   } else {
     showView("signin");
     if (status && status.reason) showError(status.reason.message);
+  }
+}
+
+// Comes back from the keychain without a browser step when it can.
+async function restore() {
+  try {
+    apply(await withProgress("Restoring your session…", ipc.restoreSession()));
+  } catch (e) {
+    showError(e.message, restore);
   }
 }
 
@@ -35,7 +45,8 @@ async function start() {
       apply(status);
       showView("profile");
     });
-    apply(await ipc.session());
+    if (info.settings_warning) showError(info.settings_warning);
+    await restore();
   } catch (e) {
     showError(e.message);
   }

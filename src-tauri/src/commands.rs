@@ -12,7 +12,7 @@ use engage::loopback::SIGN_IN_TIMEOUT;
 use engage::model::User;
 use engage::rc::{RcApp, RcClient};
 use engage::ringcx::ApiResponse;
-use engage::session::{Credential, NoPersist, Profile, Session, Status};
+use engage::session::{Credential, Profile, Reason, Session, Status};
 use engage::SecretString;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Runtime, State};
@@ -20,6 +20,7 @@ use tauri_plugin_opener::OpenerExt;
 use tokio_util::sync::CancellationToken;
 
 use crate::error::CommandError;
+use crate::settings::ProfileSettings;
 use crate::state::{AppState, Demo};
 
 /// The event the UI listens to for every session change.
@@ -34,10 +35,18 @@ pub struct AppInfo {
     pub presets: &'static [Preset],
     pub default_port: u16,
     pub demo: Option<Demo>,
+    /// The current profile's saved settings, to fill the sign-in form.
+    pub profile: ProfileSettings,
+    /// A problem with the settings file, to show once.
+    pub settings_warning: Option<String>,
 }
 
 #[tauri::command]
 pub fn app_info<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> AppInfo {
+    let (profile, settings_warning) = {
+        let mut file = state.settings.lock().unwrap_or_else(|p| p.into_inner());
+        (file.settings.current_profile(), file.warning.take())
+    };
     AppInfo {
         name: engage::APP_NAME,
         version: engage::version(),
@@ -45,6 +54,8 @@ pub fn app_info<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Ap
         presets: PRESETS,
         default_port: engage::redirect::DEFAULT_PORT,
         demo: state.demo.clone(),
+        profile,
+        settings_warning,
     }
 }
 
@@ -69,6 +80,29 @@ pub struct Servers {
 }
 
 impl Servers {
+    /// Remembers the form for next time (never the secret).
+    fn remember(&self, state: &AppState, port: Option<u16>) {
+        let (rc, cx, id) = (
+            self.rc_server.trim(),
+            self.ringcx_server.trim(),
+            self.client_id.trim(),
+        );
+        state.update_settings(|s| {
+            let current = s.current.clone();
+            let p = s.profiles.entry(current).or_default();
+            let same = p.rc_server == rc && p.ringcx_server == cx && p.client_id == id;
+            p.rc_server = rc.to_string();
+            p.ringcx_server = cx.to_string();
+            p.client_id = id.to_string();
+            if let Some(port) = port {
+                p.port = port;
+            }
+            if !same {
+                p.agent_id = None;
+            }
+        });
+    }
+
     fn parse(self) -> Result<(Hosts, RcApp), CommandError> {
         let hosts = Hosts::parse(&self.rc_server, &self.ringcx_server)?;
         let app = RcApp {
@@ -110,13 +144,14 @@ async fn sign_in<R: Runtime>(
     rc_app: RcApp,
     credential: Credential,
 ) -> Result<Status, CommandError> {
+    let persist = state.persist_for(&state.current_profile_id()).await;
     let session = Session::sign_in(
         state.http.clone(),
         hosts,
         rc_app,
         credential,
         state.limiter.clone(),
-        Arc::new(NoPersist),
+        persist,
     )
     .await?;
     Ok(install(app, state, session).await)
@@ -140,6 +175,7 @@ pub async fn sign_in_browser<R: Runtime>(
     port: i64,
 ) -> Result<Status, CommandError> {
     let port = engage::redirect::validate_port(port)?;
+    servers.remember(&state, Some(port));
     let (hosts, rc_app) = servers.parse()?;
     let rc = RcClient::new(state.http.clone(), hosts.clone(), rc_app.clone())?;
     let cancel = CancellationToken::new();
@@ -196,6 +232,7 @@ pub async fn sign_in_jwt<R: Runtime>(
     servers: Servers,
     jwt: String,
 ) -> Result<Status, CommandError> {
+    servers.remember(&state, None);
     let (hosts, rc_app) = servers.parse()?;
     let jwt = jwt.trim().to_string();
     if jwt.is_empty() {
@@ -220,6 +257,7 @@ pub async fn sign_in_token<R: Runtime>(
     token: String,
 ) -> Result<Status, CommandError> {
     // No OAuth call is made in this mode, so no client id is needed.
+    servers.remember(&state, None);
     if servers.client_id.trim().is_empty() {
         servers.client_id = "pasted-token".into();
     }
@@ -237,12 +275,100 @@ pub async fn session(state: State<'_, AppState>) -> Result<Status, CommandError>
     }
 }
 
+/// Makes another agent current, and remembers the choice for next time.
 #[tauri::command]
 pub async fn select_agent(
     state: State<'_, AppState>,
     agent_id: i64,
 ) -> Result<Profile, CommandError> {
-    Ok(state.current().await?.select_agent(agent_id)?)
+    let profile = state.current().await?.select_agent(agent_id)?;
+    state.update_settings(|s| {
+        let current = s.current.clone();
+        s.profiles.entry(current).or_default().agent_id = Some(agent_id);
+    });
+    Ok(profile)
+}
+
+/// Comes back from the keychain at start-up: renews (no browser) and
+/// returns the profile, or the signed-out status with the reason.
+#[tauri::command]
+pub async fn restore_session<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Status, CommandError> {
+    if let Some(s) = state.session.read().await.as_ref() {
+        return Ok(s.status());
+    }
+    let profile_id = state.current_profile_id();
+    let profile = state
+        .settings
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .settings
+        .current_profile();
+    let hosts = Hosts::parse(&profile.rc_server, &profile.ringcx_server)
+        .unwrap_or_else(|_| Hosts::default_preset());
+    // A keychain problem is not a sign-out reason: it is a storage note.
+    let signed_out = |reason: Option<Reason>| {
+        let mut s = Status::signed_out(&hosts, None);
+        match reason {
+            Some(r) if r.code.starts_with("keychain_") => s.storage_error = Some(r),
+            other => s.reason = other,
+        }
+        s
+    };
+    let id = profile_id.clone();
+    let saved = match state.with_vault(move |v| v.load(&id)).await {
+        Ok(Some(saved)) => saved,
+        Ok(None) => return Ok(signed_out(None)),
+        Err(e) => return Ok(signed_out(Some(Reason::from(&e)))),
+    };
+    let rc_app = RcApp {
+        client_id: if profile.client_id.is_empty() {
+            "pasted-token".into()
+        } else {
+            profile.client_id.clone()
+        },
+        client_secret: None,
+    };
+    let persist = state.persist_for(&profile_id).await;
+    match Session::restore(
+        state.http.clone(),
+        hosts.clone(),
+        rc_app,
+        saved,
+        state.limiter.clone(),
+        persist,
+    )
+    .await
+    {
+        Ok(session) => {
+            if let Some(agent) = profile.agent_id {
+                let _ = session.select_agent(agent);
+            }
+            Ok(install(&app, &state, session).await)
+        }
+        Err(e) if e.is_transient() => Err(e.into()),
+        Err(e) => {
+            let status = signed_out(Some(Reason::from(&e)));
+            let _ = app.emit(SESSION_EVENT, &status);
+            Ok(status)
+        }
+    }
+}
+
+/// Signs out and forgets the profile's saved settings too.
+#[tauri::command]
+pub async fn forget_profile<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Status, CommandError> {
+    let status = sign_out(app, state.clone()).await?;
+    let id = state.current_profile_id();
+    state.update_settings(|s| {
+        s.profiles.remove(&id);
+    });
+    Ok(status)
 }
 
 #[tauri::command]
@@ -285,6 +411,11 @@ pub async fn sign_out<R: Runtime>(
         }
         None => Status::signed_out(&Hosts::default_preset(), None),
     };
+    // Whatever the session held, nothing of this profile stays in the keychain.
+    let id = state.current_profile_id();
+    if let Err(e) = state.with_vault(move |v| v.delete(&id)).await {
+        tracing::info!(code = e.code(), "no keychain entries removed");
+    }
     let _ = app.emit(SESSION_EVENT, &status);
     Ok(status)
 }

@@ -2,6 +2,7 @@
 
 mod commands;
 mod error;
+mod settings;
 mod state;
 
 use tauri::{Manager, Runtime};
@@ -14,7 +15,12 @@ pub use state::AppState;
 /// the mock runtime.
 pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
-        .manage(AppState::new())
+        .setup(|app| {
+            let dir = app.path().app_config_dir().ok();
+            let identifier = app.config().identifier.clone();
+            app.manage(AppState::new(dir, identifier));
+            Ok(())
+        })
         .plugin(tauri_plugin_opener::init())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
@@ -28,6 +34,8 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::users,
             commands::call_api,
             commands::sign_out,
+            commands::restore_session,
+            commands::forget_profile,
         ])
 }
 

@@ -128,15 +128,28 @@ export function fill({ rc, ringcx, clientId }) {
   if (clientId !== undefined) $("#client-id").value = clientId;
 }
 
+async function forget() {
+  clearError();
+  try {
+    await ipc.forgetProfile();
+    fill({ rc: "https://platform.ringcentral.com", ringcx: "https://ringcx.ringcentral.com", clientId: "" });
+  } catch (e) {
+    showError(e.message);
+  }
+}
+
 export function init(info, signedIn) {
   onSignedIn = signedIn;
+  const saved = info.profile;
+  if (saved) fill({ rc: saved.rcServer, ringcx: saved.ringcxServer, clientId: saved.clientId });
   if (info.demo) {
     const select = $("#profile-select");
     const option = new Option("Demo (fake server)", "demo", true, true);
     select.add(option, 0);
     fill({ rc: info.demo.server, ringcx: info.demo.server, clientId: info.demo.client_id });
   }
-  $("#redirect-port").value = String(info.default_port);
+  $("#redirect-port").value = String((saved && saved.port) || info.default_port);
+  $("[data-testid=forget-profile]").addEventListener("click", forget);
   $("#redirect-port").addEventListener("input", updateRedirectUri);
   $("#copy-redirect-uri").addEventListener("click", copyRedirectUri);
   $("#client-id").addEventListener("blur", validateClientId);

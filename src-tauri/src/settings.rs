@@ -1,0 +1,184 @@
+//! The non-secret settings file: profiles (server pair, client id, port,
+//! chosen agent) and which one is current. Secrets never go here.
+//!
+//! A file that does not parse, or has a version this build does not know, is
+//! moved aside (never silently dropped) and reported.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+pub const FILE_NAME: &str = "settings.json";
+const VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileSettings {
+    pub rc_server: String,
+    pub ringcx_server: String,
+    pub client_id: String,
+    pub port: u16,
+    #[serde(default)]
+    pub agent_id: Option<i64>,
+}
+
+impl Default for ProfileSettings {
+    fn default() -> Self {
+        let p = engage::hosts::PRESETS[0];
+        ProfileSettings {
+            rc_server: p.rc.into(),
+            ringcx_server: p.ringcx.into(),
+            client_id: String::new(),
+            port: engage::redirect::DEFAULT_PORT,
+            agent_id: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    pub version: u32,
+    pub current: String,
+    pub profiles: BTreeMap<String, ProfileSettings>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            version: VERSION,
+            current: "default".into(),
+            profiles: BTreeMap::new(),
+        }
+    }
+}
+
+impl Settings {
+    pub fn current_profile(&self) -> ProfileSettings {
+        self.profiles
+            .get(&self.current)
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+/// The settings and the file they live in.
+#[derive(Debug)]
+pub struct SettingsFile {
+    path: Option<PathBuf>,
+    pub settings: Settings,
+    /// What went wrong reading the file, for the UI to show once.
+    pub warning: Option<String>,
+}
+
+impl SettingsFile {
+    /// Settings that are never written (no config folder could be found).
+    pub fn in_memory() -> Self {
+        SettingsFile {
+            path: None,
+            settings: Settings::default(),
+            warning: None,
+        }
+    }
+
+    /// Reads `dir/settings.json`; a missing file gives the defaults.
+    pub fn load(dir: &Path) -> Self {
+        let path = dir.join(FILE_NAME);
+        let mut file = SettingsFile {
+            path: Some(path.clone()),
+            settings: Settings::default(),
+            warning: None,
+        };
+        let Ok(bytes) = std::fs::read(&path) else {
+            return file;
+        };
+        match serde_json::from_slice::<Settings>(&bytes) {
+            Ok(s) if s.version == VERSION => file.settings = s,
+            parsed => {
+                let why = match parsed {
+                    Ok(s) => format!("it is from another version of Engage Desk ({})", s.version),
+                    Err(_) => "it could not be read".to_string(),
+                };
+                let stamp = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs())
+                    .unwrap_or(0);
+                let aside = dir.join(format!("{FILE_NAME}.bad-{stamp}"));
+                let kept = std::fs::rename(&path, &aside).is_ok();
+                file.warning = Some(if kept {
+                    format!(
+                        "Your settings file was not used because {why}. It was kept as {} and Engage Desk started with default settings.",
+                        aside.display()
+                    )
+                } else {
+                    format!(
+                        "Your settings file {} was not used because {why}.",
+                        path.display()
+                    )
+                });
+            }
+        }
+        file
+    }
+
+    /// Writes atomically: a crash leaves the old file or the new one.
+    pub fn save(&self) -> std::io::Result<()> {
+        let Some(path) = &self.path else {
+            return Ok(());
+        };
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, serde_json::to_vec_pretty(&self.settings)?)?;
+        std::fs::rename(&tmp, path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_file_gives_defaults_and_saves_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut f = SettingsFile::load(dir.path());
+        assert!(f.warning.is_none());
+        assert_eq!(f.settings.current_profile(), ProfileSettings::default());
+        f.settings.profiles.insert(
+            "default".into(),
+            ProfileSettings {
+                client_id: "abc".into(),
+                agent_id: Some(7),
+                ..Default::default()
+            },
+        );
+        f.save().unwrap();
+        let back = SettingsFile::load(dir.path());
+        assert_eq!(back.settings, f.settings);
+        assert_eq!(back.settings.current_profile().agent_id, Some(7));
+    }
+
+    #[test]
+    fn corrupt_and_unknown_versions_are_kept_aside_and_reported() {
+        for content in ["{not json", r#"{"version":99,"current":"x","profiles":{}}"#] {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join(FILE_NAME), content).unwrap();
+            let f = SettingsFile::load(dir.path());
+            let warning = f.warning.unwrap();
+            assert!(warning.contains("was not used"), "{warning}");
+            let aside: Vec<_> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .flatten()
+                .filter(|e| {
+                    e.file_name()
+                        .to_string_lossy()
+                        .starts_with("settings.json.bad-")
+                })
+                .collect();
+            assert_eq!(aside.len(), 1);
+            assert_eq!(std::fs::read_to_string(aside[0].path()).unwrap(), content);
+            assert_eq!(f.settings, Settings::default());
+        }
+    }
+}

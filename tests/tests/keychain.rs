@@ -1,0 +1,170 @@
+//! The session in the real OS keychain (gnome-keyring over the test's own
+//! D-Bus): restore on restart without a browser, sign-out that leaves no
+//! entry, and a plain memory-only mode when there is no Secret Service.
+
+#![cfg(target_os = "linux")]
+
+use anyhow::{ensure, Result};
+use e2e::{app, App, World, WorldOptions};
+use fake_ringcx::FakeServer;
+
+/// The development identifier: the keychain service of the app under test.
+const SERVICE: &str = "com.engagedesk.EngageDesk.dev";
+
+fn free_port() -> String {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port().to_string())
+        .expect("a free port")
+}
+
+/// The app's entries in the keychain, as `secret-tool` sees them.
+fn keychain_entries(world: &World) -> Result<usize> {
+    let out = world
+        .command("secret-tool")
+        .args(["search", "--all", "service", SERVICE])
+        .output()?;
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    Ok(text.lines().filter(|l| l.starts_with("[/")).count())
+}
+
+async fn browser_sign_in(app: &App, fake: &FakeServer, port: &str) -> Result<()> {
+    app.ready().await?;
+    app.type_into("rc-server", &fake.url()).await?;
+    app.type_into("ringcx-server", &fake.url()).await?;
+    app.type_into("client-id", "fake-client-id").await?;
+    app.type_into("redirect-port", port).await?;
+    app.click("signin-browser").await?;
+    app.wait_text("agent-name", |t| t == "John Wang").await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restart_restores_and_sign_out_leaves_nothing() -> Result<()> {
+    let fake = FakeServer::start(0).await?;
+    let world = World::start()?;
+    let port = free_port();
+    let browser = format!("{}/fixtures/browser.sh", env!("CARGO_MANIFEST_DIR"));
+    let env = [("BROWSER", browser.as_str())];
+
+    app::run("keychain_sign_in", &world, &env, async |app| {
+        browser_sign_in(app, &fake, &port).await?;
+        let note = app.find("storage-note").await?;
+        ensure!(!note.is_displayed().await?, "the session should be saved");
+        Ok(())
+    })
+    .await?;
+    ensure!(
+        keychain_entries(&world)? >= 2,
+        "no entries in the keychain after sign-in"
+    );
+    let authorizes = fake.count("GET", "/restapi/oauth/authorize");
+    let refreshes = fake.count("POST", "/api/auth/token/refresh");
+
+    // Start again: the profile shows with no browser step.
+    app::run("keychain_restart", &world, &env, async |app| {
+        app.ready().await?;
+        app.visible("profile-view").await?;
+        app.wait_text("agent-name", |t| t == "John Wang").await?;
+        ensure!(
+            fake.count("GET", "/restapi/oauth/authorize") == authorizes,
+            "an authorize call after restart"
+        );
+        ensure!(
+            fake.count("POST", "/api/auth/token/refresh") == refreshes + 1,
+            "no renewal on restart"
+        );
+        app.click("signout").await?;
+        app.visible("signin-view").await?;
+        Ok(())
+    })
+    .await?;
+    ensure!(
+        fake.count("DELETE", "/api/auth/logout/") == 1,
+        "no RingCX logout"
+    );
+    ensure!(
+        keychain_entries(&world)? == 0,
+        "entries left in the keychain after sign-out"
+    );
+
+    // And after sign-out a restart shows the sign-in form, with the servers kept.
+    app::run("keychain_after_sign_out", &world, &env, async |app| {
+        app.ready().await?;
+        app.visible("signin-view").await?;
+        let rc = app.text("rc-server").await?;
+        ensure!(rc == fake.url(), "the server was not remembered: {rc:?}");
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_session_shows_the_reason_on_restart() -> Result<()> {
+    let fake = FakeServer::start(0).await?;
+    let world = World::start()?;
+    let port = free_port();
+    let browser = format!("{}/fixtures/browser.sh", env!("CARGO_MANIFEST_DIR"));
+    let env = [("BROWSER", browser.as_str())];
+    app::run("keychain_revoked_1", &world, &env, async |app| {
+        browser_sign_in(app, &fake, &port).await
+    })
+    .await?;
+    fake.revoke_all();
+    app::run("keychain_revoked_2", &world, &env, async |app| {
+        app.ready().await?;
+        app.visible("signin-view").await?;
+        app.wait_text("error-banner", |t| t.contains("sign-in has ended"))
+            .await?;
+        Ok(())
+    })
+    .await?;
+    ensure!(
+        keychain_entries(&world)? == 0,
+        "a dead session stayed in the keychain"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_secret_service_means_a_marked_memory_only_session() -> Result<()> {
+    let fake = FakeServer::start(0).await?;
+    let world = World::with_options(WorldOptions { keyring: false })?;
+    let token = fake.mint_rc_access_token();
+    app::run("keychain_missing", &world, &[], async |app| {
+        app.ready().await?;
+        app.type_into("rc-server", &fake.url()).await?;
+        app.type_into("ringcx-server", &fake.url()).await?;
+        app.click("other-ways").await?;
+        app.type_into("rc-token", &token).await?;
+        app.click("signin-token").await?;
+        app.wait_text("agent-name", |t| t == "John Wang").await?;
+        let note = app.wait_text("storage-note", |t| !t.is_empty()).await?;
+        ensure!(note.starts_with("Memory only"), "note: {note:?}");
+        ensure!(note.contains("No system keychain"), "note: {note:?}");
+        Ok(())
+    })
+    .await?;
+    // Nothing was written anywhere as a fallback.
+    let issued = fake.issued_tokens();
+    let mut stack = vec![world.root().to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir)?.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(bytes) = std::fs::read(&p) {
+                let text = String::from_utf8_lossy(&bytes);
+                for t in &issued {
+                    ensure!(
+                        !text.contains(t.as_str()),
+                        "a token was written to {}",
+                        p.display()
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
