@@ -1,0 +1,103 @@
+//! The core's vault against the real gnome-keyring, over the test's own
+//! D-Bus session: round trip, overwrite, delete, the size path, and a locked
+//! or missing Secret Service. (The same cases run on keyring-core's mock
+//! store in the core's unit tests.)
+//!
+//! One test function: it points this process at the test bus through the
+//! environment, which must not change while other tests run.
+
+#![cfg(target_os = "linux")]
+
+use std::time::{Duration, UNIX_EPOCH};
+
+use anyhow::{ensure, Result};
+use e2e::{World, WorldOptions};
+use engage::rc::RcTokens;
+use engage::session::SignInMethod;
+use engage::vault::{Saved, Vault};
+use engage::{ExposeSecret, SecretString};
+
+fn saved(jwt_len: usize, cx: &str) -> Saved {
+    Saved {
+        method: SignInMethod::Jwt,
+        rc: Some(RcTokens {
+            access: SecretString::from("rc-access".to_string()),
+            access_expires_at: UNIX_EPOCH + Duration::from_secs(2_000_000_000),
+            refresh: Some(SecretString::from("rc-refresh".to_string())),
+            refresh_expires_at: None,
+            owner_id: None,
+        }),
+        jwt: Some(SecretString::from("j".repeat(jwt_len))),
+        client_secret: None,
+        ringcx_refresh: Some(SecretString::from(cx.to_string())),
+    }
+}
+
+fn point_at(world: &World) {
+    for (k, v) in world.env() {
+        std::env::set_var(k, v);
+    }
+}
+
+fn entries(world: &World, service: &str) -> Result<usize> {
+    let out = world
+        .command("secret-tool")
+        .args(["search", "--all", "service", service])
+        .output()?;
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    Ok(text.lines().filter(|l| l.starts_with("[/")).count())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn vault_on_gnome_keyring() -> Result<()> {
+    let world = World::start()?;
+    point_at(&world);
+    let service = "test.engage.vault";
+    tokio::task::spawn_blocking(move || -> Result<()> {
+        let v = Vault::platform(service)?;
+        ensure!(v.load("p")?.is_none());
+        v.save("p", &saved(10, "cx-1"))?;
+        let back = v.load("p")?.expect("saved");
+        ensure!(back.ringcx_refresh.unwrap().expose_secret() == "cx-1");
+        ensure!(back.rc.unwrap().refresh.unwrap().expose_secret() == "rc-refresh");
+        v.save("p", &saved(10, "cx-2"))?;
+        ensure!(
+            v.load("p")?
+                .unwrap()
+                .ringcx_refresh
+                .unwrap()
+                .expose_secret()
+                == "cx-2"
+        );
+        // A JWT far over Windows' per-credential limit still round-trips.
+        v.save("p", &saved(12_000, "cx-3"))?;
+        ensure!(v.load("p")?.unwrap().jwt.unwrap().expose_secret().len() == 12_000);
+        v.save("other", &saved(5, "cx-other"))?;
+        v.delete("p")?;
+        ensure!(v.load("p")?.is_none());
+        ensure!(
+            v.load("other")?.is_some(),
+            "deleting one profile touched another"
+        );
+        v.delete("other")?;
+        Ok(())
+    })
+    .await??;
+    ensure!(entries(&world, service)? == 0, "entries left behind");
+    drop(world);
+
+    // No Secret Service on the bus: a clear error, not a hang or a panic.
+    let world = World::with_options(WorldOptions { keyring: false })?;
+    point_at(&world);
+    let code = tokio::task::spawn_blocking(move || match Vault::platform(service) {
+        Err(e) => e.code(),
+        Ok(v) => v
+            .save("p", &saved(1, "x"))
+            .err()
+            .map_or("saved", |e| e.code()),
+    })
+    .await?;
+    ensure!(code == "keychain_unavailable", "got {code}");
+    Ok(())
+}
