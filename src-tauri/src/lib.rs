@@ -13,14 +13,9 @@ pub use state::AppState;
 
 /// Registers state, plugins and commands on any runtime, so tests can use
 /// the mock runtime.
-pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
     builder
-        .setup(|app| {
-            let dir = app.path().app_config_dir().ok();
-            let identifier = app.config().identifier.clone();
-            app.manage(AppState::new(dir, identifier));
-            Ok(())
-        })
+        .manage(state)
         .plugin(tauri_plugin_opener::init())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
@@ -50,7 +45,12 @@ pub fn run() -> i32 {
                 let _ = window.set_focus();
             }
         }));
-    match app_builder(builder).run(tauri::generate_context!()) {
+    let context = tauri::generate_context!();
+    let identifier = context.config().identifier.clone();
+    // Tauri's app_config_dir: the OS config folder plus the identifier.
+    let config_dir = dirs::config_dir().map(|d| d.join(&identifier));
+    let state = AppState::new(config_dir, identifier);
+    match app_builder(builder, state).run(context) {
         Ok(()) => 0,
         Err(e) => {
             tracing::error!("Engage Desk could not start: {e}");

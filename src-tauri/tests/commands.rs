@@ -7,7 +7,8 @@ use tauri::webview::InvokeRequest;
 use tauri::WebviewWindowBuilder;
 
 fn invoke(cmd: &str, body: serde_json::Value) -> Result<serde_json::Value, serde_json::Value> {
-    let app = engage_desk::app_builder(mock_builder())
+    let state = engage_desk::AppState::new(None, "com.engagedesk.test".into());
+    let app = engage_desk::app_builder(mock_builder(), state)
         .build(tauri::generate_context!())
         .expect("mock app builds");
     let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
