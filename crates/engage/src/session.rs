@@ -264,18 +264,7 @@ impl Session {
             }
             other => other?,
         };
-        let session = Arc::new(Session {
-            method,
-            rc,
-            cx,
-            status: watch::channel(Status::signed_out(&hosts, None)).0,
-            hosts,
-            secrets: Mutex::new(None),
-            limiter,
-            persist,
-            storage_error: std::sync::Mutex::new(None),
-            renewer: std::sync::Mutex::new(None),
-        });
+        let session = Session::empty(method, rc, cx, hosts, limiter, persist);
         {
             let mut guard = session.secrets.lock().await;
             let now = SystemTime::now();
@@ -297,6 +286,29 @@ impl Session {
         Ok(session)
     }
 
+    /// A session with no secrets yet; `sign_in` and `restore` fill it.
+    fn empty(
+        method: SignInMethod,
+        rc: RcClient,
+        cx: RingCx,
+        hosts: Hosts,
+        limiter: Arc<ExchangeLimiter>,
+        persist: Arc<dyn Persist>,
+    ) -> Arc<Session> {
+        Arc::new(Session {
+            method,
+            rc,
+            cx,
+            status: watch::channel(Status::signed_out(&hosts, None)).0,
+            hosts,
+            secrets: Mutex::new(None),
+            limiter,
+            persist,
+            storage_error: std::sync::Mutex::new(None),
+            renewer: std::sync::Mutex::new(None),
+        })
+    }
+
     /// Comes back from what the vault kept: renews through the ladder (no
     /// browser), and shows the profile. A dead session is cleared from the
     /// vault and reported; a transient failure keeps it for a later try.
@@ -312,18 +324,8 @@ impl Session {
             app.client_secret = saved.client_secret.clone();
         }
         let rc = RcClient::new(http.clone(), hosts.clone(), app)?;
-        let session = Arc::new(Session {
-            method: saved.method,
-            rc,
-            cx: RingCx::new(http, hosts.clone()),
-            status: watch::channel(Status::signed_out(&hosts, None)).0,
-            hosts,
-            secrets: Mutex::new(None),
-            limiter,
-            persist,
-            storage_error: std::sync::Mutex::new(None),
-            renewer: std::sync::Mutex::new(None),
-        });
+        let cx = RingCx::new(http, hosts.clone());
+        let session = Session::empty(saved.method, rc, cx, hosts, limiter, persist);
         {
             let mut guard = session.secrets.lock().await;
             *guard = Some(Secrets {

@@ -773,6 +773,28 @@ mod vault {
         ))
     }
 
+    /// A browser sign-in whose session is saved in `vault` as profile "p".
+    async fn sign_in_saved(fake: &FakeServer, vault: &Arc<Vault>) -> Arc<Session> {
+        persisted(fake, Arc::new(VaultPersist::new(vault.clone(), "p"))).await
+    }
+
+    async fn persisted(
+        fake: &FakeServer,
+        persist: Arc<dyn engage::session::Persist>,
+    ) -> Arc<Session> {
+        let tokens = browser_tokens(fake, None).await.unwrap();
+        Session::sign_in(
+            Http::new(),
+            hosts(fake),
+            app(None),
+            Credential::Browser(tokens),
+            Arc::new(ExchangeLimiter::ringcx()),
+            persist,
+        )
+        .await
+        .unwrap()
+    }
+
     async fn restore(fake: &FakeServer, vault: &Arc<Vault>) -> Result<Arc<Session>, Error> {
         let saved = vault.load("p")?.expect("a saved session");
         Session::restore(
@@ -790,17 +812,7 @@ mod vault {
     async fn a_restart_restores_by_renewal_not_by_browser() {
         let fake = start(Config::default()).await;
         let vault = mock_vault();
-        let tokens = browser_tokens(&fake, None).await.unwrap();
-        let first = Session::sign_in(
-            Http::new(),
-            hosts(&fake),
-            app(None),
-            Credential::Browser(tokens),
-            Arc::new(ExchangeLimiter::ringcx()),
-            Arc::new(VaultPersist::new(vault.clone(), "p")),
-        )
-        .await
-        .unwrap();
+        let first = sign_in_saved(&fake, &vault).await;
         assert!(first.status().stored);
         drop(first);
         fake.clear_requests();
@@ -825,17 +837,7 @@ mod vault {
     async fn a_revoked_session_is_cleared_and_reported_on_restore() {
         let fake = start(Config::default()).await;
         let vault = mock_vault();
-        let tokens = browser_tokens(&fake, None).await.unwrap();
-        Session::sign_in(
-            Http::new(),
-            hosts(&fake),
-            app(None),
-            Credential::Browser(tokens),
-            Arc::new(ExchangeLimiter::ringcx()),
-            Arc::new(VaultPersist::new(vault.clone(), "p")),
-        )
-        .await
-        .unwrap();
+        sign_in_saved(&fake, &vault).await;
         fake.revoke_all();
         let e = restore(&fake, &vault).await.unwrap_err();
         assert_eq!(e.code(), "session_ended");
@@ -846,17 +848,7 @@ mod vault {
     async fn an_offline_restore_keeps_the_saved_session() {
         let fake = start(Config::default()).await;
         let vault = mock_vault();
-        let tokens = browser_tokens(&fake, None).await.unwrap();
-        Session::sign_in(
-            Http::new(),
-            hosts(&fake),
-            app(None),
-            Credential::Browser(tokens),
-            Arc::new(ExchangeLimiter::ringcx()),
-            Arc::new(VaultPersist::new(vault.clone(), "p")),
-        )
-        .await
-        .unwrap();
+        sign_in_saved(&fake, &vault).await;
         fake.fault(Fault::new("/api/auth/token/refresh", FaultKind::Reset).with_times(1));
         assert_eq!(restore(&fake, &vault).await.unwrap_err().code(), "network");
         assert!(vault.load("p").unwrap().is_some());
@@ -879,17 +871,7 @@ mod vault {
     #[tokio::test]
     async fn a_locked_keychain_leaves_a_working_memory_session() {
         let fake = start(Config::default()).await;
-        let tokens = browser_tokens(&fake, None).await.unwrap();
-        let s = Session::sign_in(
-            Http::new(),
-            hosts(&fake),
-            app(None),
-            Credential::Browser(tokens),
-            Arc::new(ExchangeLimiter::ringcx()),
-            Arc::new(Locked),
-        )
-        .await
-        .unwrap();
+        let s = persisted(&fake, Arc::new(Locked)).await;
         let status = s.status();
         assert!(status.signed_in && !status.stored);
         assert_eq!(status.storage_error.unwrap().code, "keychain_locked");
