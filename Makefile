@@ -13,6 +13,7 @@ run: deps
 
 ## Every check: formatting, lints, unit and integration tests, end to end.
 test: deps lint
+	node --test ui/tests/
 	$(CARGO) test --workspace
 
 lint: deps

@@ -26,6 +26,8 @@ if command -v apt-get >/dev/null; then
     xvfb xauth x11-utils webkit2gtk-driver
     dbus dbus-x11 gnome-keyring libsecret-tools xdg-utils
   )
+  # The UI's unit tests run on Node's own test runner.
+  command -v node >/dev/null || pkgs+=(nodejs)
   missing=()
   for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -41,7 +43,7 @@ elif command -v dnf >/dev/null; then
     webkit2gtk4.1-devel gtk3-devel libsoup3-devel librsvg2-devel
     libappindicator-gtk3-devel libxdo-devel
     xorg-x11-server-Xvfb xorg-x11-xauth webkit2gtk4.1 dbus-daemon dbus-tools
-    gnome-keyring libsecret xdg-utils
+    gnome-keyring libsecret xdg-utils nodejs
   )
   missing=()
   for p in "${pkgs[@]}"; do rpm -q "$p" >/dev/null 2>&1 || missing+=("$p"); done

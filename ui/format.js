@@ -32,3 +32,14 @@ export function matchesUser(user, query) {
   if (!q) return true;
   return [userName(user), user.userName, String(user.userId)].some((v) => v && v.toLowerCase().includes(q));
 }
+
+// Which rows of a virtual list to render: the visible ones plus `overscan`
+// on each side. Returns [start, end) indices, clamped to the list.
+export function visibleRange(scrollTop, viewportHeight, rowHeight, total, overscan = 8) {
+  if (total <= 0 || rowHeight <= 0) return [0, 0];
+  const first = Math.floor(Math.max(0, scrollTop) / rowHeight);
+  const count = Math.ceil(Math.max(0, viewportHeight) / rowHeight) + 1;
+  const start = Math.max(0, first - overscan);
+  const end = Math.min(total, first + count + overscan);
+  return [Math.min(start, end), end];
+}
