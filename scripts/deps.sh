@@ -23,7 +23,7 @@ if command -v apt-get >/dev/null; then
     build-essential pkg-config file curl
     libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev librsvg2-dev
     libayatana-appindicator3-dev libxdo-dev
-    xvfb xauth x11-utils webkit2gtk-driver
+    xvfb xauth x11-utils xclip webkit2gtk-driver
     dbus dbus-x11 gnome-keyring libsecret-tools xdg-utils
   )
   # The UI's unit tests run on Node's own test runner.
@@ -42,7 +42,7 @@ elif command -v dnf >/dev/null; then
     gcc gcc-c++ make pkgconf-pkg-config file curl
     webkit2gtk4.1-devel gtk3-devel libsoup3-devel librsvg2-devel
     libappindicator-gtk3-devel libxdo-devel
-    xorg-x11-server-Xvfb xorg-x11-xauth webkit2gtk4.1 dbus-daemon dbus-tools
+    xorg-x11-server-Xvfb xorg-x11-xauth xclip webkit2gtk4.1 dbus-daemon dbus-tools
     gnome-keyring libsecret xdg-utils nodejs
   )
   missing=()

@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "sign_out",
     "restore_session",
     "forget_profile",
+    "copy_token",
 ];
 
 fn main() {

@@ -48,6 +48,8 @@ export const callApi = (method, path, query, body) => call("call_api", { method,
 export const signOut = () => call("sign_out");
 export const restoreSession = () => call("restore_session");
 export const forgetProfile = () => call("forget_profile");
+// Rust writes the token to the clipboard itself; nothing comes back here.
+export const copyToken = () => call("copy_token");
 
 // Calls `handler(status)` on every session change (renewal, sign-out…).
 export function onSession(handler) {

@@ -13,9 +13,10 @@ use engage::model::User;
 use engage::rc::{RcApp, RcClient};
 use engage::ringcx::ApiResponse;
 use engage::session::{Credential, Profile, Reason, Session, Status};
-use engage::SecretString;
+use engage::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Runtime, State};
+use tauri_plugin_clipboard_manager::ClipboardExt;
 use tauri_plugin_opener::OpenerExt;
 use tokio_util::sync::CancellationToken;
 
@@ -418,4 +419,21 @@ pub async fn sign_out<R: Runtime>(
     }
     let _ = app.emit(SESSION_EVENT, &status);
     Ok(status)
+}
+
+/// The one place a token leaves Rust: the current RingCX access token goes
+/// straight to the system clipboard, never through IPC or the DOM. The UI
+/// asks the user to confirm first.
+#[tauri::command]
+pub async fn copy_token<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<(), CommandError> {
+    let token = state.current().await?.reveal_access_token().await?;
+    app.clipboard()
+        .write_text(token.expose_secret().to_string())
+        .map_err(|_| CommandError {
+            code: "clipboard",
+            message: "Engage Desk could not write to the clipboard. Try again.".into(),
+        })
 }

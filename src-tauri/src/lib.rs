@@ -17,6 +17,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> t
     builder
         .manage(state)
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::redirect_uri,
@@ -31,6 +32,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> t
             commands::sign_out,
             commands::restore_session,
             commands::forget_profile,
+            commands::copy_token,
         ])
 }
 

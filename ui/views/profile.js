@@ -77,8 +77,34 @@ async function signOut() {
   }
 }
 
+function askCopyToken() {
+  $("#copy-token-result").textContent = "";
+  $("#copy-token-confirm").hidden = false;
+  $("[data-testid=copy-token-cancel]").focus();
+}
+
+async function copyToken() {
+  $("#copy-token-confirm").hidden = true;
+  try {
+    await ipc.copyToken();
+    $("#copy-token-result").textContent = "Copied to the clipboard.";
+  } catch (e) {
+    showError(e.message);
+  }
+  $("[data-testid=copy-token]").focus();
+}
+
 export function init(signedOut) {
   onSignedOut = signedOut;
+  $("[data-testid=copy-token]").addEventListener("click", askCopyToken);
+  $("[data-testid=copy-token-confirm]").addEventListener("click", copyToken);
+  $("[data-testid=copy-token-cancel]").addEventListener("click", () => {
+    $("#copy-token-confirm").hidden = true;
+    $("[data-testid=copy-token]").focus();
+  });
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && !$("#copy-token-confirm").hidden) $("[data-testid=copy-token-cancel]").click();
+  });
   $("[data-testid=agent-select]").addEventListener("change", chooseAgent);
   $("[data-testid=signout]").addEventListener("click", signOut);
   clearInterval(timer);
