@@ -132,7 +132,7 @@ async fn install<R: Runtime>(
         }
     });
     if let Some(old) = state.session.write().await.replace(session) {
-        old.sign_out().await;
+        old.replaced().await;
     }
     let _ = app.emit(SESSION_EVENT, &status);
     status

@@ -676,9 +676,21 @@ impl Session {
     /// clears what was stored. Local state is cleared whatever the remote
     /// calls do.
     pub async fn sign_out(&self) {
+        self.end(true).await
+    }
+
+    /// Ends a session that a new sign-in replaces: logs out and revokes like
+    /// `sign_out`, but leaves the store alone, which now holds the new one.
+    pub async fn replaced(&self) {
+        self.end(false).await
+    }
+
+    async fn end(&self, clear_store: bool) {
         self.stop_renewer();
         let secrets = self.secrets.lock().await.take();
-        let _ = self.persist.clear();
+        if clear_store {
+            let _ = self.persist.clear();
+        }
         self.status
             .send_replace(Status::signed_out(&self.hosts, None));
         let Some(s) = secrets else { return };

@@ -879,3 +879,42 @@ mod vault {
         s.accounts().await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn a_replaced_session_ends_remotely_but_keeps_the_new_saved_one() {
+    use engage::session::VaultPersist;
+    use engage::vault::Vault;
+    let fake = start(Config::default()).await;
+    let vault = Arc::new(Vault::with_store(
+        keyring_core::mock::Store::new().unwrap(),
+        "t",
+    ));
+    let persist = || Arc::new(VaultPersist::new(vault.clone(), "p"));
+    let old = Session::sign_in(
+        Http::new(),
+        hosts(&fake),
+        app(None),
+        Credential::Token(secret(&fake.mint_rc_access_token())),
+        Arc::new(ExchangeLimiter::ringcx()),
+        persist(),
+    )
+    .await
+    .unwrap();
+    let new = Session::sign_in(
+        Http::new(),
+        hosts(&fake),
+        app(None),
+        Credential::Token(secret(&fake.mint_rc_access_token())),
+        Arc::new(ExchangeLimiter::ringcx()),
+        persist(),
+    )
+    .await
+    .unwrap();
+    old.replaced().await;
+    assert_eq!(fake.count("DELETE", "/api/auth/logout/"), 1);
+    assert!(
+        vault.load("p").unwrap().is_some(),
+        "the new session's secrets were wiped"
+    );
+    assert!(new.status().signed_in);
+}
