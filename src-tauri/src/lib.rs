@@ -4,6 +4,7 @@ mod commands;
 mod error;
 mod settings;
 mod state;
+mod window_state;
 
 use tauri::{Manager, Runtime};
 
@@ -14,8 +15,21 @@ pub use state::AppState;
 /// Registers state, plugins and commands on any runtime, so tests can use
 /// the mock runtime.
 pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+    let window = state
+        .settings
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .settings
+        .window;
     builder
         .manage(state)
+        .setup(move |app| {
+            if let (Some(g), Some(w)) = (window, app.get_webview_window("main")) {
+                window_state::restore(&w, g);
+            }
+            Ok(())
+        })
+        .on_window_event(window_state::on_event)
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .invoke_handler(tauri::generate_handler![

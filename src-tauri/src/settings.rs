@@ -36,11 +36,24 @@ impl Default for ProfileSettings {
     }
 }
 
+/// Where the window was, in physical pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct WindowGeometry {
+    pub x: i32,
+    pub y: i32,
+    pub width: u32,
+    pub height: u32,
+    #[serde(default)]
+    pub maximized: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
     pub version: u32,
     pub current: String,
     pub profiles: BTreeMap<String, ProfileSettings>,
+    #[serde(default)]
+    pub window: Option<WindowGeometry>,
 }
 
 impl Default for Settings {
@@ -49,6 +62,7 @@ impl Default for Settings {
             version: VERSION,
             current: "default".into(),
             profiles: BTreeMap::new(),
+            window: None,
         }
     }
 }
