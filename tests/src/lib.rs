@@ -11,6 +11,7 @@
 #![cfg(target_os = "linux")]
 
 pub mod app;
+pub mod flows;
 pub mod world;
 
 pub use app::App;

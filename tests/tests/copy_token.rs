@@ -4,7 +4,7 @@
 #![cfg(target_os = "linux")]
 
 use anyhow::{ensure, Result};
-use e2e::{app, World};
+use e2e::{app, flows, World};
 use fake_ringcx::FakeServer;
 
 fn clipboard(world: &World) -> Result<String> {
@@ -20,13 +20,7 @@ async fn the_token_goes_to_the_clipboard_after_confirmation_only() -> Result<()>
     let fake = FakeServer::start(0).await?;
     let world = World::start()?;
     app::run("copy_token", &world, &[], async |app| {
-        app.ready().await?;
-        app.type_into("rc-server", &fake.url()).await?;
-        app.type_into("ringcx-server", &fake.url()).await?;
-        app.click("other-ways").await?;
-        app.type_into("rc-token", &fake.mint_rc_access_token())
-            .await?;
-        app.click("signin-token").await?;
+        flows::sign_in_with_token(app, &fake).await?;
         app.wait_text("agent-name", |t| t == "John Wang").await?;
 
         // Asking, then cancelling, copies nothing.

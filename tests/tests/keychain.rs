@@ -5,18 +5,11 @@
 #![cfg(target_os = "linux")]
 
 use anyhow::{ensure, Result};
-use e2e::{app, App, World, WorldOptions};
+use e2e::{app, flows, App, World, WorldOptions};
 use fake_ringcx::FakeServer;
 
 /// The development identifier: the keychain service of the app under test.
 const SERVICE: &str = "com.engagedesk.EngageDesk.dev";
-
-fn free_port() -> String {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port().to_string())
-        .expect("a free port")
-}
 
 /// The app's entries in the keychain, as `secret-tool` sees them.
 fn keychain_entries(world: &World) -> Result<usize> {
@@ -30,22 +23,15 @@ fn keychain_entries(world: &World) -> Result<usize> {
 }
 
 async fn browser_sign_in(app: &App, fake: &FakeServer, port: &str) -> Result<()> {
-    app.ready().await?;
-    app.type_into("rc-server", &fake.url()).await?;
-    app.type_into("ringcx-server", &fake.url()).await?;
-    app.type_into("client-id", "fake-client-id").await?;
-    app.type_into("redirect-port", port).await?;
-    app.click("signin-browser").await?;
-    app.wait_text("agent-name", |t| t == "John Wang").await?;
-    Ok(())
+    flows::sign_in_with_browser(app, fake, port, "John Wang").await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn restart_restores_and_sign_out_leaves_nothing() -> Result<()> {
     let fake = FakeServer::start(0).await?;
     let world = World::start()?;
-    let port = free_port();
-    let browser = format!("{}/fixtures/browser.sh", env!("CARGO_MANIFEST_DIR"));
+    let port = flows::free_port();
+    let browser = flows::browser_script();
     let env = [("BROWSER", browser.as_str())];
 
     app::run("keychain_sign_in", &world, &env, async |app| {
@@ -104,8 +90,8 @@ async fn restart_restores_and_sign_out_leaves_nothing() -> Result<()> {
 async fn a_revoked_session_shows_the_reason_on_restart() -> Result<()> {
     let fake = FakeServer::start(0).await?;
     let world = World::start()?;
-    let port = free_port();
-    let browser = format!("{}/fixtures/browser.sh", env!("CARGO_MANIFEST_DIR"));
+    let port = flows::free_port();
+    let browser = flows::browser_script();
     let env = [("BROWSER", browser.as_str())];
     app::run("keychain_revoked_1", &world, &env, async |app| {
         browser_sign_in(app, &fake, &port).await
@@ -133,9 +119,7 @@ async fn no_secret_service_means_a_marked_memory_only_session() -> Result<()> {
     let world = World::with_options(WorldOptions { keyring: false })?;
     let token = fake.mint_rc_access_token();
     app::run("keychain_missing", &world, &[], async |app| {
-        app.ready().await?;
-        app.type_into("rc-server", &fake.url()).await?;
-        app.type_into("ringcx-server", &fake.url()).await?;
+        flows::fill_servers(app, &fake, "").await?;
         app.click("other-ways").await?;
         app.type_into("rc-token", &token).await?;
         app.click("signin-token").await?;

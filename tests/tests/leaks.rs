@@ -66,12 +66,7 @@ async fn no_token_reaches_logs_files_dom_or_ipc() -> Result<()> {
     app::run("leaks", &world, &env, async |app| {
         app.ready().await?;
         app.client.execute(RECORD_EVENTS, vec![]).await?;
-        app.type_into("rc-server", &fake.url()).await?;
-        app.type_into("ringcx-server", &fake.url()).await?;
-        app.type_into("client-id", "fake-client-id").await?;
-        app.type_into("redirect-port", &port).await?;
-        app.click("signin-browser").await?;
-        app.wait_text("agent-name", |t| t == "John Wang").await?;
+        e2e::flows::sign_in_with_browser(app, &fake, &port, "John Wang").await?;
         // A renewal happens within the 3 s lifetime and shows up live.
         app.wait_text("session-status", |t| t.contains("Renewed 1 time"))
             .await?;

@@ -7,25 +7,7 @@ use anyhow::{ensure, Result};
 use e2e::{app, App, World};
 use fake_ringcx::{Config, FakeServer};
 
-/// The headless "browser" that follows the authorize redirect.
-fn browser_script() -> String {
-    format!("{}/fixtures/browser.sh", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-async fn fill_servers(app: &App, fake: &FakeServer, client_id: &str) -> Result<()> {
-    app.ready().await?;
-    app.type_into("rc-server", &fake.url()).await?;
-    app.type_into("ringcx-server", &fake.url()).await?;
-    app.type_into("client-id", client_id).await?;
-    Ok(())
-}
+use e2e::flows::{browser_script, fill_servers, free_port};
 
 async fn expect_profile(app: &App, name: &str) -> Result<()> {
     app.visible("profile-view").await?;
@@ -37,7 +19,7 @@ async fn expect_profile(app: &App, name: &str) -> Result<()> {
 async fn browser_sign_in_shows_the_agent() -> Result<()> {
     let fake = FakeServer::start(0).await?;
     let world = World::start()?;
-    let port = free_port().to_string();
+    let port = free_port();
     let browser = browser_script();
     app::run(
         "signin_browser",
@@ -143,7 +125,7 @@ async fn cancelled_browser_sign_in_returns_to_the_form() -> Result<()> {
     )
     .await?;
     let world = World::start()?;
-    let port = free_port().to_string();
+    let port = free_port();
     let browser = browser_script();
     app::run(
         "signin_cancel",

@@ -4,18 +4,11 @@
 #![cfg(target_os = "linux")]
 
 use anyhow::{ensure, Result};
-use e2e::{app, App, World};
+use e2e::{app, flows, App, World};
 use fake_ringcx::{Config, FakeServer};
 
-async fn sign_in_with_token(app: &App, fake: &FakeServer) -> Result<()> {
-    app.ready().await?;
-    app.type_into("rc-server", &fake.url()).await?;
-    app.type_into("ringcx-server", &fake.url()).await?;
-    app.click("other-ways").await?;
-    app.type_into("rc-token", &fake.mint_rc_access_token())
-        .await?;
-    app.click("signin-token").await?;
-    app.visible("profile-view").await?;
+async fn open_users(app: &App, fake: &FakeServer) -> Result<()> {
+    flows::sign_in_with_token(app, fake).await?;
     app.click("nav-users").await?;
     app.visible("users-view").await?;
     Ok(())
@@ -33,7 +26,7 @@ async fn a_large_list_stays_small_in_the_dom_and_searches() -> Result<()> {
     .await?;
     let world = World::start()?;
     app::run("users_virtual", &world, &[], async |app| {
-        sign_in_with_token(app, &fake).await?;
+        open_users(app, &fake).await?;
         let count = app
             .wait_text("users-count", |t| {
                 t.contains(" of ") && !t.starts_with("0 ")
@@ -74,7 +67,7 @@ async fn no_manage_users_role_gets_a_plain_message() -> Result<()> {
     .await?;
     let world = World::start()?;
     app::run("users_403", &world, &[], async |app| {
-        sign_in_with_token(app, &fake).await?;
+        open_users(app, &fake).await?;
         let text = app.wait_text("error-banner", |t| !t.is_empty()).await?;
         ensure!(
             text == "Your RingCX user needs the MANAGE_USERS or SUPER_USER role to see the user list. Ask your RingCX admin.",

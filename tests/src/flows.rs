@@ -1,0 +1,54 @@
+//! Steps many tests share: signing in against the fake server.
+
+use anyhow::Result;
+use fake_ringcx::FakeServer;
+
+use crate::App;
+
+/// The headless "browser" (`$BROWSER`) that follows the authorize redirect.
+pub fn browser_script() -> String {
+    format!("{}/fixtures/browser.sh", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A free loopback port for the redirect listener, as text for the form.
+pub fn free_port() -> String {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port().to_string())
+        .expect("a free port")
+}
+
+/// Waits for the form, then points it at the fake with this client id.
+pub async fn fill_servers(app: &App, fake: &FakeServer, client_id: &str) -> Result<()> {
+    app.ready().await?;
+    app.type_into("rc-server", &fake.url()).await?;
+    app.type_into("ringcx-server", &fake.url()).await?;
+    app.type_into("client-id", client_id).await?;
+    Ok(())
+}
+
+/// Signs in with a RingCentral token the fake minted, and waits for the profile.
+pub async fn sign_in_with_token(app: &App, fake: &FakeServer) -> Result<()> {
+    fill_servers(app, fake, "").await?;
+    app.click("other-ways").await?;
+    app.type_into("rc-token", &fake.mint_rc_access_token())
+        .await?;
+    app.click("signin-token").await?;
+    app.visible("profile-view").await?;
+    Ok(())
+}
+
+/// Signs in through the browser flow on `port` (the app must run with
+/// `BROWSER` set to `browser_script()`), and waits for the agent's name.
+pub async fn sign_in_with_browser(
+    app: &App,
+    fake: &FakeServer,
+    port: &str,
+    agent: &str,
+) -> Result<()> {
+    fill_servers(app, fake, "fake-client-id").await?;
+    app.type_into("redirect-port", port).await?;
+    app.click("signin-browser").await?;
+    app.wait_text("agent-name", |t| t == agent).await?;
+    Ok(())
+}
