@@ -152,3 +152,34 @@ async fn no_secret_service_means_a_marked_memory_only_session() -> Result<()> {
     }
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_server_at_start_offers_retry_and_keeps_the_session() -> Result<()> {
+    let fake = FakeServer::start(0).await?;
+    let world = World::start()?;
+    let port = flows::free_port();
+    let browser = flows::browser_script();
+    let env = [("BROWSER", browser.as_str())];
+    app::run("keychain_retry_1", &world, &env, async |app| {
+        browser_sign_in(app, &fake, &port).await
+    })
+    .await?;
+    fake.fault(
+        fake_ringcx::Fault::new("/api/auth/token/refresh", fake_ringcx::FaultKind::Reset)
+            .with_times(1),
+    );
+    app::run("keychain_retry_2", &world, &env, async |app| {
+        app.ready().await?;
+        let text = app.wait_text("error-banner", |t| !t.is_empty()).await?;
+        ensure!(text.contains("Could not reach RingCX"), "banner: {text:?}");
+        app.click("retry").await?;
+        app.wait_text("agent-name", |t| t == "John Wang").await?;
+        Ok(())
+    })
+    .await?;
+    ensure!(
+        keychain_entries(&world)? >= 2,
+        "the saved session was dropped"
+    );
+    Ok(())
+}
