@@ -172,11 +172,11 @@ impl RcClient {
         let t: TokenResponse = reply.json(Service::RingCentral)?;
         Ok(RcTokens {
             access: SecretString::from(t.access_token),
-            access_expires_at: now + Duration::from_secs(t.expires_in.unwrap_or(3600)),
+            access_expires_at: now + lifetime(t.expires_in, 3600),
             refresh_expires_at: t
                 .refresh_token
                 .as_ref()
-                .map(|_| now + Duration::from_secs(t.refresh_token_expires_in.unwrap_or(604_800))),
+                .map(|_| now + lifetime(t.refresh_token_expires_in, 604_800)),
             refresh: t.refresh_token.map(SecretString::from),
             owner_id: t.owner_id,
         })
@@ -196,6 +196,12 @@ impl RcClient {
         }
         form
     }
+}
+
+/// A lifetime from the server, bounded: a year at most, so a wild value
+/// can neither overflow the clock nor keep a dead token "fresh" forever.
+fn lifetime(seconds: Option<u64>, default: u64) -> Duration {
+    Duration::from_secs(seconds.unwrap_or(default).min(366 * 86_400))
 }
 
 #[derive(Clone, Copy)]
@@ -304,6 +310,17 @@ mod tests {
             .with_client_id(&form)
             .iter()
             .any(|(k, _)| *k == "client_id"));
+    }
+
+    #[test]
+    fn server_lifetimes_are_bounded() {
+        assert_eq!(lifetime(None, 3600), Duration::from_secs(3600));
+        assert_eq!(lifetime(Some(60), 3600), Duration::from_secs(60));
+        assert_eq!(
+            lifetime(Some(u64::MAX), 3600),
+            Duration::from_secs(366 * 86_400)
+        );
+        let _ = SystemTime::now() + lifetime(Some(u64::MAX), 0);
     }
 
     #[test]

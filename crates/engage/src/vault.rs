@@ -72,8 +72,9 @@ fn secs(t: SystemTime) -> u64 {
         .unwrap_or(0)
 }
 
+/// Bounded to year 5138, so a damaged entry cannot overflow the clock.
 fn time(s: u64) -> SystemTime {
-    UNIX_EPOCH + Duration::from_secs(s)
+    UNIX_EPOCH + Duration::from_secs(s.min(100_000_000_000))
 }
 
 fn expose(s: &Option<SecretString>) -> Option<String> {
