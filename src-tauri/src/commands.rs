@@ -104,12 +104,13 @@ impl Servers {
         });
     }
 
-    fn parse(self) -> Result<(Hosts, RcApp), CommandError> {
+    fn parse(&self) -> Result<(Hosts, RcApp), CommandError> {
         let hosts = Hosts::parse(&self.rc_server, &self.ringcx_server)?;
         let app = RcApp {
             client_id: self.client_id.trim().to_string(),
             client_secret: self
                 .client_secret
+                .as_ref()
                 .filter(|s| !s.trim().is_empty())
                 .map(|s| SecretString::from(s.trim().to_string())),
         };
@@ -131,7 +132,9 @@ async fn install<R: Runtime>(
             let _ = handle.emit(SESSION_EVENT, &status);
         }
     });
-    if let Some(old) = state.session.write().await.replace(session) {
+    // The write lock is released before the old session's network calls.
+    let old = state.session.write().await.replace(session);
+    if let Some(old) = old {
         old.replaced().await;
     }
     let _ = app.emit(SESSION_EVENT, &status);
@@ -176,7 +179,6 @@ pub async fn sign_in_browser<R: Runtime>(
     port: i64,
 ) -> Result<Status, CommandError> {
     let port = engage::redirect::validate_port(port)?;
-    servers.remember(&state, Some(port));
     let (hosts, rc_app) = servers.parse()?;
     let rc = RcClient::new(state.http.clone(), hosts.clone(), rc_app.clone())?;
     let cancel = CancellationToken::new();
@@ -196,7 +198,11 @@ pub async fn sign_in_browser<R: Runtime>(
             reason: short_reason(&e.to_string()),
         })?;
     let tokens = flow.finish(&rc, &cancel, SIGN_IN_TIMEOUT).await?;
-    sign_in(&app, &state, hosts, rc_app, Credential::Browser(tokens)).await
+    let status = sign_in(&app, &state, hosts, rc_app, Credential::Browser(tokens)).await?;
+    // Only a sign-in that worked changes the saved profile: a failed try
+    // must not point a saved session's tokens at another server.
+    servers.remember(&state, Some(port));
+    Ok(status)
 }
 
 fn short_reason(text: &str) -> String {
@@ -233,20 +239,21 @@ pub async fn sign_in_jwt<R: Runtime>(
     servers: Servers,
     jwt: String,
 ) -> Result<Status, CommandError> {
-    servers.remember(&state, None);
     let (hosts, rc_app) = servers.parse()?;
     let jwt = jwt.trim().to_string();
     if jwt.is_empty() {
         return Err(engage::Error::BadCredentials { server_code: None }.into());
     }
-    sign_in(
+    let status = sign_in(
         &app,
         &state,
         hosts,
         rc_app,
         Credential::Jwt(SecretString::from(jwt)),
     )
-    .await
+    .await?;
+    servers.remember(&state, None);
+    Ok(status)
 }
 
 /// Signs in with a pasted RingCentral access token.
@@ -254,17 +261,18 @@ pub async fn sign_in_jwt<R: Runtime>(
 pub async fn sign_in_token<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    mut servers: Servers,
+    servers: Servers,
     token: String,
 ) -> Result<Status, CommandError> {
+    let (hosts, mut rc_app) = servers.parse()?;
     // No OAuth call is made in this mode, so no client id is needed.
-    servers.remember(&state, None);
-    if servers.client_id.trim().is_empty() {
-        servers.client_id = "pasted-token".into();
+    if rc_app.client_id.is_empty() {
+        rc_app.client_id = "pasted-token".into();
     }
-    let (hosts, rc_app) = servers.parse()?;
     let token = SecretString::from(token.trim().to_string());
-    sign_in(&app, &state, hosts, rc_app, Credential::Token(token)).await
+    let status = sign_in(&app, &state, hosts, rc_app, Credential::Token(token)).await?;
+    servers.remember(&state, None);
+    Ok(status)
 }
 
 /// The session's status and profile (signed out when there is none).

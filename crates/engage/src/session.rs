@@ -199,8 +199,13 @@ fn margin(lifetime: Duration) -> Duration {
 }
 
 fn renew_at(expires: SystemTime, now: SystemTime) -> SystemTime {
-    let lifetime = expires.duration_since(now).unwrap_or_default();
-    expires - margin(lifetime)
+    match expires.duration_since(now) {
+        // An `exp` already past (or nearly) when the token arrives means this
+        // clock runs ahead of the server's: count the documented lifetime
+        // from now instead of renewing in a loop.
+        Ok(lifetime) if lifetime > Duration::from_secs(1) => expires - margin(lifetime),
+        _ => now + crate::jwt::FALLBACK_LIFETIME - margin(crate::jwt::FALLBACK_LIFETIME),
+    }
 }
 
 fn millis(t: SystemTime) -> u64 {
@@ -690,9 +695,11 @@ impl Session {
         let secrets = self.secrets.lock().await.take();
         if clear_store {
             let _ = self.persist.clear();
+            self.status
+                .send_replace(Status::signed_out(&self.hosts, None));
         }
-        self.status
-            .send_replace(Status::signed_out(&self.hosts, None));
+        // A replaced session publishes nothing: a late "signed out" from it
+        // would override the new session in the UI.
         let Some(s) = secrets else { return };
         if let Some(refresh) = &s.cx.refresh {
             if let Err(e) = self.cx.logout(refresh).await {
