@@ -414,17 +414,21 @@ pub async fn sign_out<R: Runtime>(
 ) -> Result<Status, CommandError> {
     let session = state.session.write().await.take();
     let status = match session {
+        // The session's own sign-out wipes its keychain entries.
         Some(s) => {
             s.sign_out().await;
             s.status()
         }
-        None => Status::signed_out(&Hosts::default_preset(), None),
+        // No live session (say a restore failed offline): the profile may
+        // still have saved entries, and signing out must leave none.
+        None => {
+            let id = state.current_profile_id();
+            if let Err(e) = state.with_vault(move |v| v.delete(&id)).await {
+                tracing::info!(code = e.code(), "no keychain entries removed");
+            }
+            Status::signed_out(&Hosts::default_preset(), None)
+        }
     };
-    // Whatever the session held, nothing of this profile stays in the keychain.
-    let id = state.current_profile_id();
-    if let Err(e) = state.with_vault(move |v| v.delete(&id)).await {
-        tracing::info!(code = e.code(), "no keychain entries removed");
-    }
     let _ = app.emit(SESSION_EVENT, &status);
     Ok(status)
 }
