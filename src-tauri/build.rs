@@ -15,6 +15,12 @@ const COMMANDS: &[&str] = &[
     "restore_session",
     "forget_profile",
     "copy_token",
+    "switch_profile",
+    "users_load",
+    "users_page",
+    "user_details",
+    "copy_user_json",
+    "copy_text",
 ];
 
 fn main() {

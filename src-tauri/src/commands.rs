@@ -16,7 +16,6 @@ use engage::session::{Credential, Profile, Reason, Session, Status};
 use engage::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Runtime, State};
-use tauri_plugin_clipboard_manager::ClipboardExt;
 use tauri_plugin_opener::OpenerExt;
 use tokio_util::sync::CancellationToken;
 
@@ -40,6 +39,7 @@ pub struct AppInfo {
     pub profile: ProfileSettings,
     /// A problem with the settings file, to show once.
     pub settings_warning: Option<String>,
+    pub profiles: crate::profiles::Profiles,
 }
 
 #[tauri::command]
@@ -57,6 +57,7 @@ pub fn app_info<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Ap
         demo: state.demo.clone(),
         profile,
         settings_warning,
+        profiles: crate::profiles::list(&state),
     }
 }
 
@@ -134,6 +135,7 @@ async fn install<R: Runtime>(
     });
     // The write lock is released before the old session's network calls.
     let old = state.session.write().await.replace(session);
+    state.drop_users();
     if let Some(old) = old {
         old.replaced().await;
     }
@@ -413,6 +415,7 @@ pub async fn sign_out<R: Runtime>(
     state: State<'_, AppState>,
 ) -> Result<Status, CommandError> {
     let session = state.session.write().await.take();
+    state.drop_users();
     let status = match session {
         // The session's own sign-out wipes its keychain entries.
         Some(s) => {
@@ -442,10 +445,5 @@ pub async fn copy_token<R: Runtime>(
     state: State<'_, AppState>,
 ) -> Result<(), CommandError> {
     let token = state.current().await?.reveal_access_token().await?;
-    app.clipboard()
-        .write_text(token.expose_secret().to_string())
-        .map_err(|_| CommandError {
-            code: "clipboard",
-            message: "Engage Desk could not write to the clipboard. Try again.".into(),
-        })
+    crate::users::write_clipboard(&app, token.expose_secret().to_string())
 }

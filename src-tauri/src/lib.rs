@@ -2,8 +2,10 @@
 
 mod commands;
 mod error;
+mod profiles;
 mod settings;
 mod state;
+mod users;
 mod window_state;
 
 use tauri::{Manager, Runtime};
@@ -47,6 +49,12 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> t
             commands::restore_session,
             commands::forget_profile,
             commands::copy_token,
+            profiles::switch_profile,
+            users::users_load,
+            users::users_page,
+            users::user_details,
+            users::copy_user_json,
+            users::copy_text,
         ])
 }
 

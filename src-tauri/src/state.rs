@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use engage::http::Http;
 use engage::limiter::ExchangeLimiter;
 use engage::session::{Persist, Session, VaultPersist};
+use engage::users::UserTable;
 use engage::vault::{Saved, Vault};
 use engage::Error;
 use tokio_util::sync::CancellationToken;
@@ -29,6 +30,8 @@ pub struct AppState {
     pub pending: Mutex<Option<CancellationToken>>,
     pub demo: Option<Demo>,
     pub settings: Mutex<SettingsFile>,
+    /// The last loaded user list; dropped when the session ends or changes.
+    pub users: Mutex<Option<Arc<UserTable>>>,
     identifier: String,
     vault: tokio::sync::OnceCell<Result<Arc<Vault>, &'static str>>,
 }
@@ -82,6 +85,7 @@ impl AppState {
             pending: Mutex::new(None),
             demo,
             settings: Mutex::new(settings),
+            users: Mutex::new(None),
             identifier,
             vault: tokio::sync::OnceCell::new(),
         }
@@ -89,6 +93,11 @@ impl AppState {
 
     pub async fn current(&self) -> Result<Arc<Session>, Error> {
         self.session.read().await.clone().ok_or(Error::NotSignedIn)
+    }
+
+    /// Forgets the loaded user list: it belongs to the session that loaded it.
+    pub fn drop_users(&self) {
+        *self.users.lock().unwrap_or_else(|p| p.into_inner()) = None;
     }
 
     pub fn current_profile_id(&self) -> String {

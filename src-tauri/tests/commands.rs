@@ -6,7 +6,9 @@ use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
 use tauri::WebviewWindowBuilder;
 
-fn invoke(cmd: &str, body: serde_json::Value) -> Result<serde_json::Value, serde_json::Value> {
+type Window = tauri::WebviewWindow<tauri::test::MockRuntime>;
+
+fn window() -> (tauri::App<tauri::test::MockRuntime>, Window) {
     let state = engage_desk::AppState::new(None, "com.engagedesk.test".into());
     let app = engage_desk::app_builder(mock_builder(), state)
         .build(tauri::generate_context!())
@@ -14,8 +16,21 @@ fn invoke(cmd: &str, body: serde_json::Value) -> Result<serde_json::Value, serde
     let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .expect("mock window builds");
+    (app, webview)
+}
+
+fn invoke(cmd: &str, body: serde_json::Value) -> Result<serde_json::Value, serde_json::Value> {
+    let (_app, webview) = window();
+    invoke_on(&webview, cmd, body)
+}
+
+fn invoke_on(
+    webview: &Window,
+    cmd: &str,
+    body: serde_json::Value,
+) -> Result<serde_json::Value, serde_json::Value> {
     get_ipc_response(
-        &webview,
+        webview,
         InvokeRequest {
             cmd: cmd.into(),
             callback: tauri::ipc::CallbackFn(0),
@@ -48,4 +63,42 @@ fn redirect_uri_error_is_code_and_message_only() {
     assert_eq!(err["code"], "invalid_port");
     assert!(err["message"].as_str().unwrap().contains("1024 to 65535"));
     assert_eq!(err.as_object().unwrap().len(), 2, "{err}");
+}
+
+#[test]
+fn a_new_profile_becomes_current_and_is_listed() {
+    let (_app, w) = window();
+    let info = invoke_on(&w, "app_info", serde_json::json!({})).unwrap();
+    assert_eq!(info["profiles"]["current"], "default");
+    let p = invoke_on(
+        &w,
+        "switch_profile",
+        serde_json::json!({ "name": " Sandbox " }),
+    )
+    .unwrap();
+    assert_eq!(p["rcServer"], "https://platform.ringcentral.com");
+    let info = invoke_on(&w, "app_info", serde_json::json!({})).unwrap();
+    assert_eq!(info["profiles"]["current"], "Sandbox");
+    assert!(info["profiles"]["names"]
+        .as_array()
+        .unwrap()
+        .contains(&"Sandbox".into()));
+    let err = invoke_on(&w, "switch_profile", serde_json::json!({ "name": "a/b" })).unwrap_err();
+    assert_eq!(err["code"], "invalid_profile_name");
+}
+
+#[test]
+fn the_user_list_asks_for_a_load_first() {
+    let (_app, w) = window();
+    let err = invoke_on(
+        &w,
+        "users_page",
+        serde_json::json!({ "query": { "text": "x" } }),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "users_not_loaded");
+    let err = invoke_on(&w, "user_details", serde_json::json!({ "userId": 1 })).unwrap_err();
+    assert_eq!(err["code"], "users_not_loaded");
+    let err = invoke_on(&w, "users_load", serde_json::json!({ "activeOnly": true })).unwrap_err();
+    assert_eq!(err["code"], "not_signed_in");
 }

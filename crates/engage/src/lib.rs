@@ -18,6 +18,7 @@ pub mod rc;
 pub mod redirect;
 pub mod ringcx;
 pub mod session;
+pub mod users;
 pub mod vault;
 
 pub use error::Error;

@@ -135,6 +135,10 @@ pub struct User {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub children: Vec<User>,
+    /// Every field this model does not name, kept so the details view can
+    /// show the user exactly as RingCX sent it.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, Value>,
 }
 
 impl User {

@@ -27,6 +27,7 @@ use crate::limiter::ExchangeLimiter;
 use crate::model::{flatten_users, Agent, User, UserDetails};
 use crate::rc::{RcApp, RcClient, RcTokens};
 use crate::ringcx::{api_error, is_expired, ApiResponse, CxLogin, CxTokens, RingCx};
+use crate::users::UserTable;
 use crate::vault::{Saved, Vault};
 use crate::Error;
 
@@ -636,6 +637,21 @@ impl Session {
 
     /// The account's users, as a tree or flattened (parents first).
     pub async fn users(&self, active_only: bool, flatten: bool) -> Result<Vec<User>, Error> {
+        Ok(self.fetch_users(active_only, flatten).await?.0)
+    }
+
+    /// The flattened user list as a table the window pages through, with
+    /// the moment its response arrived (what the paint benchmark starts from).
+    pub async fn user_table(&self, active_only: bool) -> Result<(UserTable, SystemTime), Error> {
+        let (users, received) = self.fetch_users(active_only, true).await?;
+        Ok((UserTable::new(users), received))
+    }
+
+    async fn fetch_users(
+        &self,
+        active_only: bool,
+        flatten: bool,
+    ) -> Result<(Vec<User>, SystemTime), Error> {
         let query = [
             ("activeOnly".to_string(), active_only.to_string()),
             ("flatten".to_string(), flatten.to_string()),
@@ -647,13 +663,15 @@ impl Session {
             Err(Error::Forbidden { .. }) => return Err(Error::NeedsManageUsers),
             other => other?,
         };
+        let received = SystemTime::now();
         let users: Vec<User> =
             serde_json::from_value(response.body).map_err(|_| Error::BadResponse {
                 service: Service::RingCx,
                 status: response.status,
                 what: "a user list of an unexpected shape",
             })?;
-        Ok(if flatten { flatten_users(users) } else { users })
+        // Flattened here too, in case a server ignores `flatten`.
+        Ok((if flatten { flatten_users(users) } else { users }, received))
     }
 
     /// The accounts the RingCX user can see.

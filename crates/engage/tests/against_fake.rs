@@ -503,6 +503,29 @@ async fn users_as_tree_flat_and_active_only() {
 }
 
 #[tokio::test]
+async fn user_table_pages_the_flattened_list() {
+    let fake = start(Config {
+        users: 300,
+        ..Config::default()
+    })
+    .await;
+    let s = token_session(&fake).await;
+    let before = std::time::SystemTime::now();
+    let (table, received) = s.user_table(false).await.unwrap();
+    assert!(received >= before);
+    assert_eq!(table.len(), 300);
+    let page = table.page(&engage::users::Query {
+        sort: engage::users::SortKey::Name,
+        limit: 20,
+        ..Default::default()
+    });
+    assert_eq!((page.total, page.matched, page.rows.len()), (300, 300, 20));
+    let names: Vec<String> = page.rows.iter().map(|r| r.name.to_lowercase()).collect();
+    assert!(names.windows(2).all(|w| w[0] <= w[1]), "{names:?}");
+    assert!(table.user(page.rows[0].user_id).is_some());
+}
+
+#[tokio::test]
 async fn generic_calls_and_path_confinement() {
     let fake = start(Config::default()).await;
     let s = token_session(&fake).await;
