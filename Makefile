@@ -2,6 +2,8 @@
 .PHONY: deps run test lint unit e2e demo bench bundle clean
 
 CARGO ?= cargo
+# Where cargo puts the release binaries the benchmarks run.
+BENCH_TARGET = $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 export CARGO_TERM_COLOR ?= never
 
 deps:
@@ -14,24 +16,29 @@ run: deps
 ## Every check: formatting, lints, unit and integration tests, end to end.
 test: deps lint
 	node --test ui/tests/
-	$(CARGO) test --workspace
+	$(CARGO) test --workspace --exclude bare-tauri
 
 lint: deps
 	$(CARGO) fmt --all --check
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy --workspace --exclude bare-tauri --all-targets -- -D warnings
 
 ## The end-to-end suite alone (builds the app first).
 e2e: deps
-	$(CARGO) test --workspace --no-run
+	$(CARGO) test --workspace --exclude bare-tauri --no-run
 	$(CARGO) test -p e2e
 
 ## The app against the fake server with sample data: no account needed.
 demo: deps
 	scripts/demo.sh
 
+## Figures of the release app against an empty Tauri app (docs/BENCHMARKS.md).
+## BENCH_RUNS=n runs per figure (default 5); BENCH_FIGURES=P1,P3 picks figures.
 bench: deps
-	@echo "make bench: not yet (issue 7)." >&2
-	@exit 1
+	$(CARGO) build --release -p engage-desk -p bare-tauri \
+		--features engage-desk/custom-protocol,bare-tauri/custom-protocol
+	ENGAGE_APP_BIN="$(BENCH_TARGET)/release/engage-desk" \
+	BENCH_BARE_BIN="$(BENCH_TARGET)/release/bare-tauri" \
+		$(CARGO) run --release -p e2e --bin bench
 
 bundle: deps
 	@echo "make bundle: not yet. Installers arrive with the packaging work (issue 6)." >&2

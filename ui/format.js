@@ -22,17 +22,6 @@ export function hostOf(url) {
   }
 }
 
-export function userName(user) {
-  return user.fullName || [user.firstName, user.lastName].filter(Boolean).join(" ") || user.userName || `User ${user.userId}`;
-}
-
-// Case-insensitive match on name, user name and id.
-export function matchesUser(user, query) {
-  const q = query.trim().toLowerCase();
-  if (!q) return true;
-  return [userName(user), user.userName, String(user.userId)].some((v) => v && v.toLowerCase().includes(q));
-}
-
 // Which rows of a virtual list to render: the visible ones plus `overscan`
 // on each side. Returns [start, end) indices, clamped to the list.
 export function visibleRange(scrollTop, viewportHeight, rowHeight, total, overscan = 8) {
@@ -42,4 +31,73 @@ export function visibleRange(scrollTop, viewportHeight, rowHeight, total, oversc
   const start = Math.max(0, first - overscan);
   const end = Math.min(total, first + count + overscan);
   return [Math.min(start, end), end];
+}
+
+// The rows to ask Rust for around a visible range: the range plus a margin
+// each side, so small scrolls are served from what the window already has.
+export function blockFor(start, end, margin = 60) {
+  const offset = Math.max(0, start - margin);
+  return { offset, limit: Math.max(0, end - offset) + margin };
+}
+
+// Whether a fetched block holds every row of [start, end).
+export function covers(block, start, end) {
+  return Boolean(block) && start >= block.offset && end <= block.offset + block.rows.length;
+}
+
+// Clicking a column header: ascending, then descending, then back to the
+// server's tree order.
+export function nextSort(current, column) {
+  if (current.sort !== column) return { sort: column, descending: false };
+  if (!current.descending) return { sort: column, descending: true };
+  return { sort: "tree", descending: false };
+}
+
+export function ariaSort(current, column) {
+  if (current.sort !== column) return "none";
+  return current.descending ? "descending" : "ascending";
+}
+
+// One field of a user in the details view.
+export function fieldText(value) {
+  if (value === null || value === undefined || value === "") return "—";
+  if (typeof value === "string") return value;
+  if (typeof value === "boolean") return value ? "true" : "false";
+  return JSON.stringify(value);
+}
+
+// "14:03:07" in the user's locale and time zone, from ms since 1970.
+export function clockTime(ms, locale = undefined) {
+  if (!Number.isFinite(ms) || ms <= 0) return "";
+  return new Date(ms).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+}
+
+// "3 of 300"; the count the users view shows.
+export function countText(matched, total) {
+  return `${matched} of ${total}`;
+}
+
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+// Checks a server address as typed, before anything is sent. Returns an
+// error sentence, or "" when it is fine. (Rust checks again.)
+export function checkServer(value) {
+  const text = String(value || "").trim();
+  if (!text) return "Enter the server address, like https://platform.ringcentral.com.";
+  let url;
+  try {
+    url = new URL(text);
+  } catch {
+    return "This is not a web address. It starts with https://.";
+  }
+  if (url.protocol === "https:") return "";
+  if (url.protocol === "http:" && LOOPBACK.has(url.hostname)) return "";
+  return "Use an https:// address (plain http only works for this computer, like http://127.0.0.1).";
+}
+
+// The preset a server pair matches, or "custom".
+export function presetFor(rc, ringcx, presets) {
+  const norm = (u) => String(u || "").trim().replace(/\/+$/, "");
+  const hit = presets.find((p) => norm(p.rc) === norm(rc) && norm(p.ringcx) === norm(ringcx));
+  return hit ? hit.id : "custom";
 }

@@ -43,7 +43,13 @@ export const signInJwt = (servers, jwt) => call("sign_in_jwt", { servers, jwt })
 export const signInToken = (servers, token) => call("sign_in_token", { servers, token });
 export const session = () => call("session");
 export const selectAgent = (agentId) => call("select_agent", { agentId });
-export const users = (activeOnly, flatten) => call("users", { activeOnly, flatten });
+// The user list stays in Rust; the window asks for one page at a time.
+export const usersLoad = (activeOnly) => call("users_load", { activeOnly });
+export const usersPage = (query) => call("users_page", { query });
+export const userDetails = (userId) => call("user_details", { userId });
+export const copyUserJson = (userId) => call("copy_user_json", { userId });
+export const copyText = (text) => call("copy_text", { text });
+export const switchProfile = (name) => call("switch_profile", { name });
 export const callApi = (method, path, query, body) => call("call_api", { method, path, query, body });
 export const signOut = () => call("sign_out");
 export const restoreSession = () => call("restore_session");

@@ -1,7 +1,7 @@
 //! The real app binary under WebKitWebDriver, seen through fantoccini.
 
 use std::future::Future;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
@@ -50,7 +50,11 @@ pub struct App {
 impl App {
     /// Launches the app inside `world`, with extra environment variables.
     pub async fn launch(world: &World, env: &[(&str, &str)]) -> Result<App> {
-        let binary = app_binary();
+        Self::launch_binary(world, &app_binary(), env).await
+    }
+
+    /// Launches another Tauri binary the same way (the benchmarks' floor app).
+    pub async fn launch_binary(world: &World, binary: &Path, env: &[(&str, &str)]) -> Result<App> {
         if !binary.exists() {
             bail!(
                 "app binary {} not found: build it first (`make test` does)",
@@ -156,6 +160,14 @@ impl App {
     /// Replaces the value of a field, as a user would by typing.
     pub async fn type_into(&self, testid: &str, text: &str) -> Result<()> {
         let el = self.find(testid).await?;
+        // WebKitWebDriver does not scroll inner scroll boxes (the view
+        // scrolls under a fixed top bar), so bring the field into view first.
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'});",
+                vec![serde_json::to_value(&el)?],
+            )
+            .await?;
         el.clear().await?;
         if !text.is_empty() {
             el.send_keys(text).await?;

@@ -3,9 +3,14 @@
 
 import * as ipc from "../ipc.js";
 import { $, showError, clearError, withProgress } from "../dom.js";
+import { checkServer, presetFor } from "../format.js";
 
 const portError = () => $("#redirect-port-error");
+const NEW_PROFILE = "\u0000new";
 let onSignedIn = () => {};
+let onProfileChanged = () => {};
+let presets = [];
+let profiles = { names: ["default"], current: "default" };
 
 // Asks Rust for the redirect URI of the typed port, so what the user registers
 // is byte for byte what the sign-in flow will send.
@@ -31,6 +36,28 @@ async function updateRedirectUri() {
   }
 }
 
+function validateServer(id) {
+  const input = $(`#${id}`);
+  const problem = checkServer(input.value);
+  $(`#${id}-error`).textContent = problem;
+  input.toggleAttribute("aria-invalid", Boolean(problem));
+  return !problem;
+}
+
+// Checks the whole form inline, next to each field; focuses the first
+// field that needs fixing. Returns whether it may be sent.
+function validateForm({ clientId = true } = {}) {
+  const checks = [
+    ["rc-server", () => validateServer("rc-server")],
+    ["ringcx-server", () => validateServer("ringcx-server")],
+    ["client-id", () => !clientId || validateClientId()],
+  ];
+  let first = null;
+  for (const [id, check] of checks) if (!check() && !first) first = id;
+  if (first) $(`#${first}`).focus();
+  return !first;
+}
+
 function validateClientId() {
   const input = $("#client-id");
   const ok = input.value.trim().length > 0;
@@ -52,7 +79,9 @@ async function copyRedirectUri() {
   const uri = $("#redirect-uri").value;
   if (!uri) return;
   try {
-    await navigator.clipboard.writeText(uri);
+    await ipc.copyText(uri);
+    $("#copy-redirect-uri").textContent = "Copied";
+    setTimeout(() => ($("#copy-redirect-uri").textContent = "Copy"), 1500);
   } catch {
     showError("Could not copy to the clipboard. Select the address and copy it by hand.");
   }
@@ -81,10 +110,7 @@ async function run(label, action) {
 
 async function signInBrowser(ev) {
   ev.preventDefault();
-  if (!validateClientId()) {
-    $("#client-id").focus();
-    return;
-  }
+  if (!validateForm()) return;
   const port = await updateRedirectUri();
   if (port === null) {
     $("#redirect-port").focus();
@@ -102,7 +128,7 @@ async function signInBrowser(ev) {
 }
 
 function signInJwt() {
-  if (!validateClientId()) return $("#client-id").focus();
+  if (!validateForm()) return;
   const secret = $("#jwt-client-secret").value;
   const jwt = $("#jwt-token").value;
   if (!jwt.trim()) {
@@ -113,6 +139,7 @@ function signInJwt() {
 }
 
 function signInToken() {
+  if (!validateForm({ clientId: false })) return;
   const token = $("#rc-token").value;
   if (!token.trim()) {
     showError("Paste a RingCentral access token first.");
@@ -121,40 +148,153 @@ function signInToken() {
   return run("Signing in…", () => ipc.signInToken(servers(), token));
 }
 
-// Fills the form from a server preset or the demo settings.
-export function fill({ rc, ringcx, clientId }) {
+// Fills the form from a profile's saved settings.
+export function fill({ rc, ringcx, clientId, port }) {
   if (rc) $("#rc-server").value = rc;
   if (ringcx) $("#ringcx-server").value = ringcx;
   if (clientId !== undefined) $("#client-id").value = clientId;
+  if (port) $("#redirect-port").value = String(port);
+  for (const id of ["rc-server", "ringcx-server", "client-id"]) {
+    $(`#${id}`).removeAttribute("aria-invalid");
+    $(`#${id}-error`).textContent = "";
+  }
+  syncPreset();
+}
+
+function syncPreset() {
+  $("#server-preset").value = presetFor($("#rc-server").value, $("#ringcx-server").value, presets);
+}
+
+function renderPresets() {
+  const select = $("#server-preset");
+  const options = presets.map((p) => new Option(p.label, p.id));
+  const legacy = new Option("Legacy Engage (portal.vacd.biz): not supported yet", "legacy");
+  legacy.disabled = true;
+  options.push(legacy, new Option("Custom addresses", "custom"));
+  select.replaceChildren(...options);
+  syncPreset();
+}
+
+function choosePreset() {
+  const preset = presets.find((p) => p.id === $("#server-preset").value);
+  if (preset) {
+    fill({ rc: preset.rc, ringcx: preset.ringcx });
+    updateRedirectUri();
+  } else {
+    $("#rc-server").focus();
+  }
+}
+
+const profileLabel = (name, demo) => (name === "demo" && demo ? "Demo (fake server)" : name);
+
+function renderProfiles(demo) {
+  const select = $("#profile-select");
+  const options = profiles.names.map((n) => new Option(profileLabel(n, demo), n, false, n === profiles.current));
+  options.push(new Option("New profile…", NEW_PROFILE));
+  select.replaceChildren(...options);
+  select.value = profiles.current;
+}
+
+async function switchTo(name, demo) {
+  clearError();
+  const settings = await ipc.switchProfile(name);
+  if (!profiles.names.includes(name)) profiles.names = [...profiles.names, name].sort();
+  profiles.current = name;
+  renderProfiles(demo);
+  fill({ rc: settings.rcServer, ringcx: settings.ringcxServer, clientId: settings.clientId, port: settings.port });
+  await updateRedirectUri();
+  // The profile may have a saved sign-in of its own.
+  await onProfileChanged();
+}
+
+function openNewProfile() {
+  $("#profile-select").value = profiles.current;
+  $("#new-profile").hidden = false;
+  $("#new-profile-error").textContent = "";
+  $("#new-profile-name").value = "";
+  $("#new-profile-name").focus();
+}
+
+function closeNewProfile() {
+  $("#new-profile").hidden = true;
+  $("#profile-select").focus();
+}
+
+async function createProfile(demo) {
+  const name = $("#new-profile-name").value.trim();
+  if (!name) {
+    $("#new-profile-error").textContent = "Enter a name for the profile.";
+    $("#new-profile-name").focus();
+    return;
+  }
+  try {
+    await switchTo(name, demo);
+    $("#new-profile").hidden = true;
+    $("#client-id").focus();
+  } catch (e) {
+    $("#new-profile-error").textContent = e.message;
+    $("#new-profile-name").focus();
+  }
+}
+
+async function chooseProfile(demo) {
+  const value = $("#profile-select").value;
+  if (value === NEW_PROFILE) return openNewProfile();
+  try {
+    await switchTo(value, demo);
+  } catch (e) {
+    $("#profile-select").value = profiles.current;
+    showError(e.message);
+  }
 }
 
 async function forget() {
   clearError();
   try {
     await ipc.forgetProfile();
-    fill({ rc: "https://platform.ringcentral.com", ringcx: "https://ringcx.ringcentral.com", clientId: "" });
+    fill({ rc: presets[0].rc, ringcx: presets[0].ringcx, clientId: "" });
   } catch (e) {
     showError(e.message);
   }
 }
 
-export function init(info, signedIn) {
+export function init(info, signedIn, profileChanged) {
   onSignedIn = signedIn;
+  onProfileChanged = profileChanged;
+  presets = info.presets || [];
+  profiles = info.profiles || profiles;
+  const demo = Boolean(info.demo);
+  renderPresets();
+  renderProfiles(demo);
   const saved = info.profile;
   if (saved) fill({ rc: saved.rcServer, ringcx: saved.ringcxServer, clientId: saved.clientId });
-  if (info.demo) {
-    const select = $("#profile-select");
-    const option = new Option("Demo (fake server)", "demo", true, true);
-    select.add(option, 0);
-    fill({ rc: info.demo.server, ringcx: info.demo.server, clientId: info.demo.client_id });
-  }
   $("#redirect-port").value = String((saved && saved.port) || info.default_port);
+  $("#profile-select").addEventListener("change", () => chooseProfile(demo));
+  $("#server-preset").addEventListener("change", choosePreset);
+  $("[data-testid=new-profile-create]").addEventListener("click", () => createProfile(demo));
+  $("[data-testid=new-profile-cancel]").addEventListener("click", closeNewProfile);
+  $("#new-profile-name").addEventListener("keydown", (e) => {
+    if (e.key === "Enter") {
+      e.preventDefault();
+      createProfile(demo);
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      closeNewProfile();
+    }
+  });
+  for (const id of ["rc-server", "ringcx-server"]) {
+    $(`#${id}`).addEventListener("input", syncPreset);
+    $(`#${id}`).addEventListener("blur", () => $(`#${id}`).value && validateServer(id));
+  }
   $("[data-testid=forget-profile]").addEventListener("click", forget);
   $("#redirect-port").addEventListener("input", updateRedirectUri);
   $("#copy-redirect-uri").addEventListener("click", copyRedirectUri);
   $("#client-id").addEventListener("blur", validateClientId);
   $("#signin-form").addEventListener("submit", signInBrowser);
   $("[data-testid=signin-cancel]").addEventListener("click", () => ipc.cancelSignIn());
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && !$("[data-testid=signin-cancel]").hidden) ipc.cancelSignIn();
+  });
   $("[data-testid=signin-jwt]").addEventListener("click", signInJwt);
   $("[data-testid=signin-token]").addEventListener("click", signInToken);
   return updateRedirectUri();

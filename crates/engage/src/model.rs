@@ -105,27 +105,43 @@ pub(crate) struct TokenPart {
 pub struct User {
     #[serde(deserialize_with = "int")]
     pub user_id: i64,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub full_name: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_user: Option<bool>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_path: Option<String>,
-    #[serde(default, deserialize_with = "opt_string")]
+    #[serde(
+        default,
+        deserialize_with = "opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rc_account_id: Option<String>,
-    #[serde(default, deserialize_with = "opt_string")]
+    #[serde(
+        default,
+        deserialize_with = "opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rc_user_id: Option<String>,
-    #[serde(default)]
+    #[serde(
+        default,
+        rename = "userManagedByRC",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_managed_by_rc: Option<bool>,
-    #[serde(default, deserialize_with = "date")]
+    #[serde(
+        default,
+        deserialize_with = "date",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub creation_date: Option<String>,
     #[serde(default, deserialize_with = "roles")]
     pub roles: Vec<String>,
