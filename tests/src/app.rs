@@ -175,6 +175,21 @@ impl App {
         Ok(())
     }
 
+    /// Picks an option of a `<select>`. WebKitWebDriver does not always
+    /// fire `change` for an option click (a user's pick always does), so
+    /// the event is sent as the browser would; the UI ignores a repeat.
+    pub async fn choose(&self, testid: &str, value: &str) -> Result<()> {
+        let select = self.find(testid).await?;
+        select.select_by_value(value).await?;
+        self.client
+            .execute(
+                "if (arguments[0].value === arguments[1]) arguments[0].dispatchEvent(new Event('change'));",
+                vec![serde_json::to_value(&select)?, value.into()],
+            )
+            .await?;
+        Ok(())
+    }
+
     pub async fn click(&self, testid: &str) -> Result<()> {
         self.visible(testid).await?.click().await?;
         Ok(())

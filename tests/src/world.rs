@@ -105,6 +105,15 @@ impl World {
         cmd
     }
 
+    /// The text on this session's clipboard (empty when there is none).
+    pub fn clipboard(&self) -> anyhow::Result<String> {
+        let out = self
+            .command("xclip")
+            .args(["-o", "-selection", "clipboard"])
+            .output()?;
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
     pub fn root(&self) -> &Path {
         self.dir.path()
     }

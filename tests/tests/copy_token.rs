@@ -8,11 +8,7 @@ use e2e::{app, flows, World};
 use fake_ringcx::FakeServer;
 
 fn clipboard(world: &World) -> Result<String> {
-    let out = world
-        .command("xclip")
-        .args(["-o", "-selection", "clipboard"])
-        .output()?;
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    world.clipboard()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

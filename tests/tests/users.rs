@@ -5,7 +5,7 @@
 
 use anyhow::{ensure, Result};
 use e2e::{app, flows, App, World};
-use fake_ringcx::{Config, FakeServer};
+use fake_ringcx::{Config, FakeServer, Fault, FaultKind};
 
 async fn open_users(app: &App, fake: &FakeServer) -> Result<()> {
     flows::sign_in_with_token(app, fake).await?;
@@ -73,6 +73,238 @@ async fn no_manage_users_role_gets_a_plain_message() -> Result<()> {
             text == "Your RingCX user needs the MANAGE_USERS or SUPER_USER role to see the user list. Ask your RingCX admin.",
             "{text:?}"
         );
+        Ok(())
+    })
+    .await
+}
+
+/// The rendered rows, top to bottom: (user id, name, user name).
+async fn rows(app: &App) -> Result<Vec<(String, String, String)>> {
+    let v = app
+        .client
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=user-row]')]
+               .sort((a, b) => a.dataset.index - b.dataset.index)
+               .map(r => [r.dataset.userId, r.children[0].textContent, r.children[1].textContent]);",
+            vec![],
+        )
+        .await?;
+    Ok(serde_json::from_value(v)?)
+}
+
+async fn active_user_id(app: &App) -> Result<String> {
+    let v = app
+        .client
+        .execute(
+            "return document.activeElement.dataset.userId || '';",
+            vec![],
+        )
+        .await?;
+    Ok(v.as_str().unwrap_or_default().to_string())
+}
+
+async fn aria_sort(app: &App, column: &str) -> Result<String> {
+    let v = app
+        .client
+        .execute(
+            "return document.querySelector(`[data-testid=sort-${arguments[0]}]`).parentElement.getAttribute('aria-sort');",
+            vec![column.into()],
+        )
+        .await?;
+    Ok(v.as_str().unwrap_or_default().to_string())
+}
+
+fn sorted_by_name(rows: &[(String, String, String)], descending: bool) -> bool {
+    rows.windows(2).all(|w| {
+        let (a, b) = (w[0].1.to_lowercase(), w[1].1.to_lowercase());
+        if descending {
+            a >= b
+        } else {
+            a <= b
+        }
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sort_filter_details_copy_and_keyboard() -> Result<()> {
+    let fake = FakeServer::start_with(
+        Config {
+            users: 300,
+            ..Config::default()
+        },
+        0,
+    )
+    .await?;
+    let world = World::start()?;
+    app::run("users_sort_details", &world, &[], async |app| {
+        open_users(app, &fake).await?;
+        let active = app
+            .wait_text("users-count", |t| {
+                t.contains(" of ") && !t.starts_with("0 ")
+            })
+            .await?;
+        let tree = rows(app).await?;
+        ensure!(tree.len() > 5, "{} rows", tree.len());
+
+        // Sorting: ascending, descending, then back to the tree order.
+        app.click("sort-name").await?;
+        app.until("rows sorted by name", || async {
+            Ok(sorted_by_name(&rows(app).await?, false) && rows(app).await? != tree)
+        })
+        .await?;
+        ensure!(aria_sort(app, "name").await? == "ascending");
+        app.click("sort-name").await?;
+        app.until("rows sorted by name, descending", || async {
+            Ok(sorted_by_name(&rows(app).await?, true))
+        })
+        .await?;
+        ensure!(aria_sort(app, "name").await? == "descending");
+        app.click("sort-name").await?;
+        app.until("the tree order again", || async {
+            Ok(rows(app).await? == tree)
+        })
+        .await?;
+        ensure!(aria_sort(app, "name").await? == "none");
+
+        // Search: only matching rows, and the count says so.
+        app.type_into("users-search", "garcia").await?;
+        let found = app
+            .wait_text("users-count", |t| t != active && !t.starts_with("0 "))
+            .await?;
+        let shown = rows(app).await?;
+        ensure!(
+            shown
+                .iter()
+                .all(|(_, n, u)| (n.clone() + u).to_lowercase().contains("garcia")),
+            "{shown:?}"
+        );
+        ensure!(
+            found.starts_with(&format!("{} of ", shown.len())),
+            "{found} vs {}",
+            shown.len()
+        );
+        app.type_into("users-search", "").await?;
+        app.wait_text("users-count", |t| t == active).await?;
+
+        // "Active only" off: the disabled users come back.
+        app.click("users-active-only").await?;
+        app.wait_text("users-count", |t| t == "300 of 300").await?;
+
+        // Details by click, every field, copy JSON, Escape back to the row.
+        let (id, name, user_name) = rows(app).await?[3].clone();
+        let row = app
+            .client
+            .find(fantoccini::Locator::Css(&format!(
+                "[data-testid=user-row][data-user-id='{id}']"
+            )))
+            .await?;
+        row.click().await?;
+        let details = app
+            .wait_text("user-details", |t| t.contains("userId"))
+            .await?;
+        ensure!(
+            details.contains(&user_name) && details.contains(&name),
+            "{details}"
+        );
+        ensure!(details.contains("parentPath"), "{details}");
+        app.click("user-details-copy").await?;
+        app.until("the clipboard", || async {
+            Ok(!world.clipboard()?.is_empty())
+        })
+        .await?;
+        let json: serde_json::Value = serde_json::from_str(&world.clipboard()?)?;
+        ensure!(
+            json["userId"].as_i64().map(|n| n.to_string()) == Some(id.clone()),
+            "{json}"
+        );
+        ensure!(json["userName"] == user_name.as_str(), "{json}");
+        app.find("user-details-close")
+            .await?
+            .send_keys(&char::from(fantoccini::key::Key::Escape).to_string())
+            .await?;
+        app.until("the details to close", || async {
+            Ok(!app.find("user-details").await?.is_displayed().await?)
+        })
+        .await?;
+        ensure!(
+            active_user_id(app).await? == id,
+            "focus did not return to the row"
+        );
+
+        // Keyboard: arrow down moves between rows, Enter opens details.
+        let focused = app.client.active_element().await?;
+        focused
+            .send_keys(&char::from(fantoccini::key::Key::Down).to_string())
+            .await?;
+        let (next, next_name, _) = rows(app).await?[4].clone();
+        app.until("focus on the next row", || async {
+            Ok(active_user_id(app).await? == next)
+        })
+        .await?;
+        app.client
+            .active_element()
+            .await?
+            .send_keys(&char::from(fantoccini::key::Key::Enter).to_string())
+            .await?;
+        app.until("details of the next row", || async {
+            let title = app
+                .client
+                .execute(
+                    "return document.querySelector('#user-details-title').textContent;",
+                    vec![],
+                )
+                .await?;
+            Ok(title == next_name.as_str())
+        })
+        .await?;
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_load_says_why_and_retry_works() -> Result<()> {
+    let fake = FakeServer::start(0).await?;
+    let world = World::start()?;
+    app::run("users_retry", &world, &[], async |app| {
+        flows::sign_in_with_token(app, &fake).await?;
+        // A proxy's HTML error page, then a 500: each is named, neither is dumped.
+        fake.fault(
+            Fault::new("/voice/api/v1/admin/users", FaultKind::Html { status: 502 }).with_times(1),
+        );
+        app.click("nav-users").await?;
+        let text = app.wait_text("error-banner", |t| !t.is_empty()).await?;
+        ensure!(text.contains("RingCX") && !text.contains('<'), "{text:?}");
+        app.click("retry").await?;
+        app.wait_text("users-count", |t| {
+            t.contains(" of ") && !t.starts_with("0 ")
+        })
+        .await?;
+        ensure!(!app.find("error-banner").await?.is_displayed().await?);
+
+        fake.fault(
+            Fault::new(
+                "/voice/api/v1/admin/users",
+                FaultKind::Status {
+                    status: 500,
+                    content_type: "application/json".into(),
+                    body: r#"{"errorCode":"SERVER_ERROR","generalMessage":"Something broke"}"#
+                        .into(),
+                },
+            )
+            .with_times(1),
+        );
+        app.click("users-refresh").await?;
+        let text = app.wait_text("error-banner", |t| !t.is_empty()).await?;
+        ensure!(
+            !text.contains('{') && !text.contains("errorCode"),
+            "{text:?}"
+        );
+        app.click("retry").await?;
+        app.wait_text("users-count", |t| {
+            t.contains(" of ") && !t.starts_with("0 ")
+        })
+        .await?;
         Ok(())
     })
     .await

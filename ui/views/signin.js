@@ -237,14 +237,20 @@ async function createProfile(demo) {
   }
 }
 
+let switching = false;
+
 async function chooseProfile(demo) {
   const value = $("#profile-select").value;
   if (value === NEW_PROFILE) return openNewProfile();
+  if (value === profiles.current || switching) return;
+  switching = true;
   try {
     await switchTo(value, demo);
   } catch (e) {
     $("#profile-select").value = profiles.current;
     showError(e.message);
+  } finally {
+    switching = false;
   }
 }
 

@@ -218,8 +218,18 @@ function onRowKey(e) {
   e.preventDefault();
 }
 
+let lastText = "";
+
+// Search as you type; `change` also covers a field cleared without typing.
+function onSearch() {
+  if (searchText() === lastText) return;
+  lastText = searchText();
+  requery();
+}
+
 export function init() {
-  $("[data-testid=users-search]").addEventListener("input", requery);
+  $("[data-testid=users-search]").addEventListener("input", onSearch);
+  $("[data-testid=users-search]").addEventListener("change", onSearch);
   $("[data-testid=users-search]").addEventListener("keydown", (e) => {
     if (e.key === "ArrowDown") {
       e.preventDefault();
