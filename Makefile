@@ -1,5 +1,5 @@
 # Engage Desk. Every target installs what it needs first (scripts/deps.sh).
-.PHONY: deps run test lint unit e2e demo bench bundle clean
+.PHONY: deps run test lint unit e2e demo screenshots bench bundle clean
 
 CARGO ?= cargo
 # Where cargo puts the release binaries the benchmarks run.
@@ -30,6 +30,13 @@ e2e: deps
 ## The app against the fake server with sample data: no account needed.
 demo: deps
 	scripts/demo.sh
+
+## Every view, light and dark, at 1280x800, into docs/screenshots/ (the
+## CJK font shows the fake's Chinese names as a user would see them).
+screenshots: deps
+	@scripts/deps.sh fonts-wqy-microhei
+	$(CARGO) build -p engage-desk -p e2e --bin engage-desk --bin screenshots
+	$(BENCH_TARGET)/debug/screenshots docs/screenshots
 
 ## Figures of the release app against an empty Tauri app (docs/BENCHMARKS.md).
 ## BENCH_RUNS=n runs per figure (default 5); BENCH_FIGURES=P1,P3 picks figures.

@@ -28,6 +28,8 @@ if command -v apt-get >/dev/null; then
   )
   # The UI's unit tests run on Node's own test runner.
   command -v node >/dev/null || pkgs+=(nodejs)
+  # Extra packages a target asks for (e.g. fonts for screenshots).
+  pkgs+=("$@")
   missing=()
   for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
