@@ -52,3 +52,53 @@ async fn teardown_leaves_no_processes_behind() -> Result<()> {
     ensure!(left.is_empty(), "processes left behind: {left:?}");
     Ok(())
 }
+
+/// Whether the page fits the window's width, and `testid` lies inside it.
+async fn fits(app: &e2e::App, testid: &str) -> Result<bool> {
+    let v = app
+        .client
+        .execute(
+            "const el = document.querySelector(`[data-testid=${arguments[0]}]`);
+             const r = el.getBoundingClientRect();
+             const root = document.documentElement;
+             return root.scrollWidth <= root.clientWidth && r.width > 0 && r.right <= root.clientWidth && r.left >= 0;",
+            vec![testid.into()],
+        )
+        .await?;
+    Ok(v.as_bool().unwrap_or(false))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_view_fits_an_800_by_600_window() -> Result<()> {
+    let fake = fake_ringcx::FakeServer::start(0).await?;
+    let world = World::start()?;
+    app::run("layout_800x600", &world, &[], async |app| {
+        app.ready().await?;
+        app.client.set_window_rect(0, 0, 800, 600).await?;
+        app.until("the sign-in form to fit", || async {
+            Ok(fits(app, "signin-browser").await? && fits(app, "client-id").await?)
+        })
+        .await?;
+        e2e::flows::sign_in_with_token(app, &fake).await?;
+        ensure!(fits(app, "signout").await?, "sign-out is off screen");
+        app.click("nav-users").await?;
+        app.wait_text("users-count", |t| t.contains(" of ") && !t.starts_with("0 "))
+            .await?;
+        for id in ["users-search", "users-refresh", "users-count", "user-row"] {
+            ensure!(fits(app, id).await?, "{id} does not fit 800x600");
+        }
+        // No column is cut off: every shown cell ends inside its row.
+        let clipped = app
+            .client
+            .execute(
+                "const row = document.querySelector('[data-testid=user-row]').getBoundingClientRect();
+                 return [...document.querySelectorAll('[data-testid=user-row] > div')]
+                   .filter(c => c.offsetParent !== null && c.getBoundingClientRect().right > row.right + 1).length;",
+                vec![],
+            )
+            .await?;
+        ensure!(clipped == 0, "{clipped} cells run past the row");
+        Ok(())
+    })
+    .await
+}

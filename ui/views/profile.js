@@ -41,14 +41,25 @@ function renderAgent() {
   set("#login-flags", current ? `Control: ${yesNo(a.allowLoginControl)} · Updates: ${yesNo(a.allowLoginUpdates)}` : "");
 }
 
+// The summary is a live region and changes only on sign-in, renewal and
+// sign-out; the countdown ticks every second outside it, so a screen reader
+// is not told the time every second.
 function renderStatus() {
-  const el = $("[data-testid=session-status]");
+  const summary = $("#session-summary");
+  const tick = $("#session-countdown");
   if (!status || !status.signed_in) {
-    el.textContent = "Signed out.";
+    setText(summary, "Signed out.");
+    tick.textContent = "";
     return;
   }
-  const renews = status.ringcx_renews_at ? countdown(status.ringcx_renews_at - Date.now()) : "—";
-  el.textContent = `Signed in to ${hostOf(status.rc_server)} and ${hostOf(status.ringcx_server)}. RingCX token renews in ${renews}. Renewed ${status.renewals} time${status.renewals === 1 ? "" : "s"}.`;
+  const renewed = `Renewed ${status.renewals} time${status.renewals === 1 ? "" : "s"}.`;
+  setText(summary, `Signed in to ${hostOf(status.rc_server)} and ${hostOf(status.ringcx_server)}. ${renewed}`);
+  tick.textContent = status.ringcx_renews_at ? `RingCX token renews in ${countdown(status.ringcx_renews_at - Date.now())}.` : "";
+}
+
+// Writes only when the text changes, so a live region speaks only then.
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
 }
 
 export function update(next) {
