@@ -21,6 +21,10 @@ const COMMANDS: &[&str] = &[
     "user_details",
     "copy_user_json",
     "copy_text",
+    "update_prefs",
+    "set_update_check",
+    "check_update",
+    "install_update",
 ];
 
 fn main() {

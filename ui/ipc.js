@@ -49,6 +49,11 @@ export const usersPage = (query) => call("users_page", { query });
 export const userDetails = (userId) => call("user_details", { userId });
 export const copyUserJson = (userId) => call("copy_user_json", { userId });
 export const copyText = (text) => call("copy_text", { text });
+export const updatePrefs = () => call("update_prefs");
+export const setUpdateCheck = (enabled) => call("set_update_check", { enabled });
+export const checkUpdate = () => call("check_update");
+// Only after the user said yes: downloads, verifies, installs, restarts.
+export const installUpdate = () => call("install_update");
 export const switchProfile = (name) => call("switch_profile", { name });
 export const callApi = (method, path, query, body) => call("call_api", { method, path, query, body });
 export const signOut = () => call("sign_out");
@@ -56,6 +61,12 @@ export const restoreSession = () => call("restore_session");
 export const forgetProfile = () => call("forget_profile");
 // Rust writes the token to the clipboard itself; nothing comes back here.
 export const copyToken = () => call("copy_token");
+
+// Calls `handler(info)` when a start-up check found an update.
+export function onUpdate(handler) {
+  if (!tauri || !tauri.event) return Promise.resolve(() => {});
+  return tauri.event.listen("update-available", (event) => handler(event.payload));
+}
 
 // Calls `handler(status)` on every session change (renewal, sign-out…).
 export function onSession(handler) {

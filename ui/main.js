@@ -4,6 +4,7 @@ import * as ipc from "./ipc.js";
 import * as signin from "./views/signin.js";
 import * as profile from "./views/profile.js";
 import * as users from "./views/users.js";
+import * as updates from "./views/updates.js";
 import { $, showError, showView, showStorage, withProgress } from "./dom.js";
 
 function apply(status) {
@@ -34,6 +35,7 @@ async function start() {
     $("#app-about").textContent = `${info.name} ${info.version}`;
     profile.init(apply);
     users.init();
+    await updates.init();
     for (const button of document.querySelectorAll(".nav [data-view]")) {
       button.addEventListener("click", () => {
         showView(button.dataset.view);

@@ -5,6 +5,7 @@ mod error;
 mod profiles;
 mod settings;
 mod state;
+mod updates;
 mod users;
 mod window_state;
 
@@ -13,6 +14,7 @@ use tauri::{Manager, Runtime};
 pub use commands::{AppInfo, SESSION_EVENT};
 pub use error::CommandError;
 pub use state::AppState;
+pub use updates::UPDATE_EVENT;
 
 /// Registers state, plugins and commands on any runtime, so tests can use
 /// the mock runtime.
@@ -25,15 +27,18 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> t
         .window;
     builder
         .manage(state)
+        .manage(updates::Pending::default())
         .setup(move |app| {
             if let (Some(g), Some(w)) = (window, app.get_webview_window("main")) {
                 window_state::restore(&w, g);
             }
+            updates::check_on_start(app.handle());
             Ok(())
         })
         .on_window_event(window_state::on_event)
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::redirect_uri,
@@ -55,6 +60,10 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> t
             users::user_details,
             users::copy_user_json,
             users::copy_text,
+            updates::update_prefs,
+            updates::set_update_check,
+            updates::check_update,
+            updates::install_update,
         ])
 }
 

@@ -47,6 +47,16 @@ pub struct WindowGeometry {
     pub maximized: bool,
 }
 
+/// Update checks: off until the user turns them on.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct UpdateSettings {
+    pub check_on_start: bool,
+    /// An update endpoint of the user's own (a mirror), instead of the
+    /// release config's.
+    pub endpoint: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
     pub version: u32,
@@ -54,6 +64,8 @@ pub struct Settings {
     pub profiles: BTreeMap<String, ProfileSettings>,
     #[serde(default)]
     pub window: Option<WindowGeometry>,
+    #[serde(default)]
+    pub updates: UpdateSettings,
 }
 
 impl Default for Settings {
@@ -63,6 +75,7 @@ impl Default for Settings {
             current: "default".into(),
             profiles: BTreeMap::new(),
             window: None,
+            updates: UpdateSettings::default(),
         }
     }
 }

@@ -1,0 +1,224 @@
+//! Signed updates. Nothing is checked unless the user turned "check for
+//! updates at start-up" on (off by default), and nothing is installed until
+//! the user agrees. Updates are verified against the public key in the
+//! release config before they are installed.
+
+use std::sync::Mutex;
+
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Manager, Runtime, State};
+use tauri_plugin_updater::{Update, UpdaterExt};
+use url::Url;
+
+use crate::error::CommandError;
+use crate::state::AppState;
+
+/// The event the UI shows as "update available".
+pub const UPDATE_EVENT: &str = "update-available";
+
+/// The update found by the last check, waiting for the user's yes.
+#[derive(Default)]
+pub struct Pending(Mutex<Option<Update>>);
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateInfo {
+    pub version: String,
+    pub current_version: String,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdatePrefs {
+    pub check_on_start: bool,
+    /// Whether this build has somewhere to look for updates at all.
+    pub channel: bool,
+    /// An update already found (the start-up check may finish before the
+    /// window listens for its event).
+    pub pending: Option<UpdateInfo>,
+}
+
+fn info(u: &Update) -> UpdateInfo {
+    UpdateInfo {
+        version: u.version.clone(),
+        current_version: u.current_version.clone(),
+        notes: u.body.clone(),
+    }
+}
+
+fn no_channel() -> CommandError {
+    CommandError {
+        code: "updates_unavailable",
+        message: "This build of Engage Desk has no update channel. Download new versions from the releases page.".into(),
+    }
+}
+
+/// The first line of an error, without addresses, for a one-line message.
+fn short(e: &dyn std::fmt::Display) -> String {
+    let text = e.to_string();
+    let line = text.lines().next().unwrap_or_default();
+    let clean: String = line
+        .split_whitespace()
+        .filter(|w| !w.contains("://"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    clean.chars().take(160).collect()
+}
+
+/// Where to look: the user's own endpoint from settings.json (a mirror, or
+/// a test server), else the release config's.
+fn endpoints<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> Vec<Url> {
+    let own = state
+        .settings
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .settings
+        .updates
+        .endpoint
+        .clone();
+    if let Some(url) = own.and_then(|u| Url::parse(&u).ok()) {
+        return vec![url];
+    }
+    app.config()
+        .plugins
+        .0
+        .get("updater")
+        .and_then(|c| c.get("endpoints"))
+        .and_then(|e| serde_json::from_value::<Vec<Url>>(e.clone()).ok())
+        .unwrap_or_default()
+}
+
+fn prefs<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> UpdatePrefs {
+    let check_on_start = state
+        .settings
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .settings
+        .updates
+        .check_on_start;
+    let pending = app
+        .state::<Pending>()
+        .0
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .as_ref()
+        .map(info);
+    UpdatePrefs {
+        check_on_start,
+        channel: !endpoints(app, state).is_empty(),
+        pending,
+    }
+}
+
+#[tauri::command]
+pub fn update_prefs<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> UpdatePrefs {
+    prefs(&app, &state)
+}
+
+#[tauri::command]
+pub fn set_update_check<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    enabled: bool,
+) -> UpdatePrefs {
+    state.update_settings(|s| s.updates.check_on_start = enabled);
+    prefs(&app, &state)
+}
+
+/// Asks the update channel whether there is a newer version. Downloads
+/// nothing: an update found waits for `install_update`.
+#[tauri::command]
+pub async fn check_update<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<UpdateInfo>, CommandError> {
+    check(&app, &state).await
+}
+
+async fn check<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+) -> Result<Option<UpdateInfo>, CommandError> {
+    let urls = endpoints(app, state);
+    if urls.is_empty() {
+        return Err(no_channel());
+    }
+    let failed = |e: &dyn std::fmt::Display| CommandError {
+        code: "update_check_failed",
+        message: format!(
+            "Engage Desk could not check for updates ({}). Try again later.",
+            short(e)
+        ),
+    };
+    let updater = app
+        .updater_builder()
+        .endpoints(urls)
+        .map_err(|e| failed(&e))?
+        .build()
+        .map_err(|e| failed(&e))?;
+    let found = updater.check().await.map_err(|e| failed(&e))?;
+    let found_info = found.as_ref().map(info);
+    *app.state::<Pending>()
+        .0
+        .lock()
+        .unwrap_or_else(|p| p.into_inner()) = found;
+    Ok(found_info)
+}
+
+/// Downloads the update found by the last check, verifies its signature,
+/// installs it and restarts. Only ever called after the user said yes.
+#[tauri::command]
+pub async fn install_update<R: Runtime>(app: AppHandle<R>) -> Result<(), CommandError> {
+    let update = app
+        .state::<Pending>()
+        .0
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .take()
+        .ok_or(CommandError {
+            code: "no_update",
+            message: "There is no update waiting. Check for updates first.".into(),
+        })?;
+    update
+        .download_and_install(|_, _| {}, || {})
+        .await
+        .map_err(|e| CommandError {
+            code: "update_install_failed",
+            message: format!(
+                "The update could not be installed ({}). Engage Desk was not changed.",
+                short(&e)
+            ),
+        })?;
+    app.restart();
+}
+
+/// At start-up, when the user allowed it: check once, and tell the window.
+pub fn check_on_start<R: Runtime>(app: &AppHandle<R>) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<AppState>();
+        if !prefs(&app, &state).check_on_start {
+            return;
+        }
+        match check(&app, &state).await {
+            Ok(Some(info)) => {
+                let _ = app.emit(UPDATE_EVENT, &info);
+            }
+            Ok(None) => tracing::info!("no update available"),
+            Err(e) => tracing::info!(code = e.code, "update check at start-up failed"),
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_messages_keep_one_line_and_drop_addresses() {
+        let e = "error sending request for url (https://x.example/latest.json)\ncaused by: dns";
+        assert_eq!(short(&e), "error sending request for url");
+        assert_eq!(short(&"x".repeat(400)).len(), 160);
+    }
+}
