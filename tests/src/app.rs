@@ -96,6 +96,8 @@ impl App {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         let url = format!("http://127.0.0.1:{port}");
+        // Two rustls providers are compiled in (see Cargo.toml): pick one.
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
         let mut builder = ClientBuilder::rustls()?;
         builder.capabilities(caps);
         let connect = builder.connect(&url);

@@ -21,6 +21,8 @@ pub struct Reply {
     pub status: u16,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
+    /// When the last byte of the body arrived (before any parsing).
+    pub received_at: std::time::SystemTime,
 }
 
 impl Reply {
@@ -126,6 +128,7 @@ impl Http {
             status,
             headers,
             body,
+            received_at: std::time::SystemTime::now(),
         })
     }
 }
@@ -251,6 +254,7 @@ mod tests {
             status,
             headers,
             body: body.as_bytes().to_vec(),
+            received_at: std::time::SystemTime::now(),
         }
     }
 

@@ -343,6 +343,7 @@ mod tests {
             status,
             headers: Default::default(),
             body: body.as_bytes().to_vec(),
+            received_at: std::time::SystemTime::now(),
         };
         let err = |code: &str, oauth: &str| {
             format!(

@@ -612,15 +612,7 @@ impl Session {
         query: &[(String, String)],
         body: Option<&Value>,
     ) -> Result<ApiResponse, Error> {
-        let token = self.access_token().await?;
-        let mut reply = self.cx.call(&token, method, path, query, body).await?;
-        if is_expired(&reply) {
-            let token = self.renew_rejected(&token).await?;
-            reply = self.cx.call(&token, method, path, query, body).await?;
-        }
-        if !reply.is_success() {
-            return Err(api_error(&reply));
-        }
+        let reply = self.call_reply(method, path, query, body).await?;
         let body = if reply.body.is_empty() {
             Value::Null
         } else {
@@ -633,6 +625,26 @@ impl Session {
             status: reply.status,
             body,
         })
+    }
+
+    /// `call` without parsing the body: a successful reply, as bytes.
+    async fn call_reply(
+        &self,
+        method: &str,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<&Value>,
+    ) -> Result<crate::http::Reply, Error> {
+        let token = self.access_token().await?;
+        let mut reply = self.cx.call(&token, method, path, query, body).await?;
+        if is_expired(&reply) {
+            let token = self.renew_rejected(&token).await?;
+            reply = self.cx.call(&token, method, path, query, body).await?;
+        }
+        if !reply.is_success() {
+            return Err(api_error(&reply));
+        }
+        Ok(reply)
     }
 
     /// The account's users, as a tree or flattened (parents first).
@@ -656,20 +668,22 @@ impl Session {
             ("activeOnly".to_string(), active_only.to_string()),
             ("flatten".to_string(), flatten.to_string()),
         ];
-        let response = match self
-            .call("GET", "/voice/api/v1/admin/users", &query, None)
+        let reply = match self
+            .call_reply("GET", "/voice/api/v1/admin/users", &query, None)
             .await
         {
             Err(Error::Forbidden { .. }) => return Err(Error::NeedsManageUsers),
             other => other?,
         };
-        let received = SystemTime::now();
+        // Parsed straight from the bytes into users: a 100k list through a
+        // `Value` first would cost as much again.
         let users: Vec<User> =
-            serde_json::from_value(response.body).map_err(|_| Error::BadResponse {
+            serde_json::from_slice(&reply.body).map_err(|_| Error::BadResponse {
                 service: Service::RingCx,
-                status: response.status,
+                status: reply.status,
                 what: "a user list of an unexpected shape",
             })?;
+        let received = reply.received_at;
         // Flattened here too, in case a server ignores `flatten`.
         Ok((if flatten { flatten_users(users) } else { users }, received))
     }
