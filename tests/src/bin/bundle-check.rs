@@ -49,7 +49,13 @@ fn mib(path: &Path) -> Result<f64> {
     Ok(std::fs::metadata(path)?.len() as f64 / (1024.0 * 1024.0))
 }
 
-fn check_deb_metadata(deb: &Path) -> Result<()> {
+/// A budget, not a benchmark: a package that suddenly doubles is a mistake
+/// (debug info, a bundled asset) worth stopping for.
+const MAX_PACKAGE_MIB: f64 = 20.0;
+
+fn check_deb_metadata(deb: &Path, scratch: &Path) -> Result<()> {
+    let size = mib(deb)?;
+    ensure!(size < MAX_PACKAGE_MIB, "the .deb is {size:.1} MiB");
     let field = |name: &str| run(Command::new("dpkg-deb").arg("-f").arg(deb).arg(name));
     ensure!(field("Package")?.trim() == PACKAGE, "package name");
     let version = field("Version")?;
@@ -65,10 +71,10 @@ fn check_deb_metadata(deb: &Path) -> Result<()> {
     );
     let contents = run(Command::new("dpkg-deb").arg("-c").arg(deb))?;
     for path in [
-        "./usr/bin/engage-desk",
-        "./usr/share/applications/Engage Desk.desktop",
-        "./usr/share/icons/hicolor/128x128/apps/engage-desk.png",
-        "./usr/share/icons/hicolor/32x32/apps/engage-desk.png",
+        "usr/bin/engage-desk",
+        "usr/share/applications/Engage Desk.desktop",
+        "usr/share/icons/hicolor/128x128/apps/engage-desk.png",
+        "usr/share/icons/hicolor/32x32/apps/engage-desk.png",
     ] {
         ensure!(
             contents.contains(path),
@@ -221,7 +227,7 @@ async fn main() -> Result<()> {
         mib(&rpm)?
     );
     let scratch = tempfile::tempdir()?;
-    check_deb_metadata(&deb)?;
+    check_deb_metadata(&deb, scratch.path())?;
     check_updater_signature(&deb, &keys, scratch.path())?;
     check_rpm_signature(&rpm, &keys, scratch.path())?;
     install_run_uninstall(&deb).await?;
