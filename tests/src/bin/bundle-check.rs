@@ -81,6 +81,21 @@ fn check_deb_metadata(deb: &Path, scratch: &Path) -> Result<()> {
             "{path} missing from the .deb:\n{contents}"
         );
     }
+    let unpacked = scratch.join("deb");
+    run(Command::new("dpkg-deb").arg("-x").arg(deb).arg(&unpacked))?;
+    let desktop =
+        std::fs::read_to_string(unpacked.join("usr/share/applications/Engage Desk.desktop"))?;
+    for line in [
+        "Name=Engage Desk",
+        "Exec=engage-desk",
+        "Icon=engage-desk",
+        "Type=Application",
+    ] {
+        ensure!(
+            desktop.lines().any(|l| l == line),
+            "{line} missing:\n{desktop}"
+        );
+    }
     println!(
         "deb metadata: {PACKAGE} {}, depends on WebKitGTK 4.1, desktop file and icons present",
         version.trim()
