@@ -39,14 +39,12 @@ screenshots: deps
 	$(CARGO) build -p engage-desk -p e2e --bin engage-desk --bin screenshots
 	$(BENCH_TARGET)/debug/screenshots docs/screenshots
 
-## Figures of the release app against an empty Tauri app (docs/BENCHMARKS.md).
-## BENCH_RUNS=n runs per figure (default 5); BENCH_FIGURES=P1,P3 picks figures.
+## Figures of the release app against an empty Tauri app (docs/BENCHMARKS.md):
+## builds the runner, then the app and the floor with `tauri build` (each
+## release binary once, with its .deb and .rpm), then runs every figure.
+## BENCH_RUNS=n runs per window figure (default 5); BENCH_FIGURES=P1,P4 picks.
 bench: deps
-	$(CARGO) build --release -p engage-desk -p bare-tauri \
-		--features engage-desk/custom-protocol,bare-tauri/custom-protocol
-	ENGAGE_APP_BIN="$(BENCH_TARGET)/release/engage-desk" \
-	BENCH_BARE_BIN="$(BENCH_TARGET)/release/bare-tauri" \
-		$(CARGO) run --release -p e2e --bin bench
+	CARGO="$(CARGO)" scripts/bench.sh
 
 ## Release build, .deb and .rpm (signed with throwaway keys), then checked:
 ## metadata, signatures, install with dpkg, launch, uninstall. Needs root.
