@@ -48,7 +48,7 @@ export const usersLoad = (activeOnly) => call("users_load", { activeOnly });
 export const usersPage = (query) => call("users_page", { query });
 export const userDetails = (userId) => call("user_details", { userId });
 export const copyUserJson = (userId) => call("copy_user_json", { userId });
-export const copyText = (text) => call("copy_text", { text });
+export const copyRedirectUri = (port) => call("copy_redirect_uri", { port });
 export const updatePrefs = () => call("update_prefs");
 export const setUpdateCheck = (enabled) => call("set_update_check", { enabled });
 export const checkUpdate = () => call("check_update");

@@ -20,6 +20,7 @@ function apply(status) {
       requestAnimationFrame(() => (root.dataset.profileAt = String(performance.timeOrigin + performance.now())));
     }
   } else {
+    users.reset();
     showView("signin");
     if (status && status.reason) showError(status.reason.message);
   }

@@ -9,7 +9,6 @@ use std::sync::Arc;
 use engage::browser::BrowserSignIn;
 use engage::hosts::{Hosts, Preset, PRESETS};
 use engage::loopback::SIGN_IN_TIMEOUT;
-use engage::model::User;
 use engage::rc::{RcApp, RcClient};
 use engage::ringcx::ApiResponse;
 use engage::session::{Credential, Profile, Reason, Session, Status};
@@ -83,15 +82,14 @@ pub struct Servers {
 
 impl Servers {
     /// Remembers the form for next time (never the secret).
-    fn remember(&self, state: &AppState, port: Option<u16>) {
+    fn remember(&self, state: &AppState, profile: &str, port: Option<u16>) {
         let (rc, cx, id) = (
             self.rc_server.trim(),
             self.ringcx_server.trim(),
             self.client_id.trim(),
         );
         state.update_settings(|s| {
-            let current = s.current.clone();
-            let p = s.profiles.entry(current).or_default();
+            let p = s.profiles.entry(profile.to_string()).or_default();
             let same = p.rc_server == rc && p.ringcx_server == cx && p.client_id == id;
             p.rc_server = rc.to_string();
             p.ringcx_server = cx.to_string();
@@ -146,11 +144,12 @@ async fn install<R: Runtime>(
 async fn sign_in<R: Runtime>(
     app: &AppHandle<R>,
     state: &AppState,
+    profile: &str,
     hosts: Hosts,
     rc_app: RcApp,
     credential: Credential,
 ) -> Result<Status, CommandError> {
-    let persist = state.persist_for(&state.current_profile_id()).await;
+    let persist = state.persist_for(profile).await;
     let session = Session::sign_in(
         state.http.clone(),
         hosts,
@@ -181,6 +180,9 @@ pub async fn sign_in_browser<R: Runtime>(
     port: i64,
 ) -> Result<Status, CommandError> {
     let port = engage::redirect::validate_port(port)?;
+    // The profile is fixed when the sign-in starts: the tokens that come
+    // back minutes later belong to it, whatever is current by then.
+    let profile = state.current_profile_id();
     let (hosts, rc_app) = servers.parse()?;
     let rc = RcClient::new(state.http.clone(), hosts.clone(), rc_app.clone())?;
     let cancel = CancellationToken::new();
@@ -200,10 +202,10 @@ pub async fn sign_in_browser<R: Runtime>(
             reason: short_reason(&e.to_string()),
         })?;
     let tokens = flow.finish(&rc, &cancel, SIGN_IN_TIMEOUT).await?;
-    let status = sign_in(&app, &state, hosts, rc_app, Credential::Browser(tokens)).await?;
+    let status = sign_in(&app, &state, &profile, hosts, rc_app, Credential::Browser(tokens)).await?;
     // Only a sign-in that worked changes the saved profile: a failed try
     // must not point a saved session's tokens at another server.
-    servers.remember(&state, Some(port));
+    servers.remember(&state, &profile, Some(port));
     Ok(status)
 }
 
@@ -241,6 +243,7 @@ pub async fn sign_in_jwt<R: Runtime>(
     servers: Servers,
     jwt: String,
 ) -> Result<Status, CommandError> {
+    let profile = state.current_profile_id();
     let (hosts, rc_app) = servers.parse()?;
     let jwt = jwt.trim().to_string();
     if jwt.is_empty() {
@@ -249,12 +252,13 @@ pub async fn sign_in_jwt<R: Runtime>(
     let status = sign_in(
         &app,
         &state,
+        &profile,
         hosts,
         rc_app,
         Credential::Jwt(SecretString::from(jwt)),
     )
     .await?;
-    servers.remember(&state, None);
+    servers.remember(&state, &profile, None);
     Ok(status)
 }
 
@@ -266,14 +270,15 @@ pub async fn sign_in_token<R: Runtime>(
     servers: Servers,
     token: String,
 ) -> Result<Status, CommandError> {
+    let profile = state.current_profile_id();
     let (hosts, mut rc_app) = servers.parse()?;
     // No OAuth call is made in this mode, so no client id is needed.
     if rc_app.client_id.is_empty() {
         rc_app.client_id = "pasted-token".into();
     }
     let token = SecretString::from(token.trim().to_string());
-    let status = sign_in(&app, &state, hosts, rc_app, Credential::Token(token)).await?;
-    servers.remember(&state, None);
+    let status = sign_in(&app, &state, &profile, hosts, rc_app, Credential::Token(token)).await?;
+    servers.remember(&state, &profile, None);
     Ok(status)
 }
 
@@ -307,8 +312,13 @@ pub async fn restore_session<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<Status, CommandError> {
+    // A live session is the answer; an ended one (say the profile was
+    // switched after a revoke) gives way to the current profile's vault.
     if let Some(s) = state.session.read().await.as_ref() {
-        return Ok(s.status());
+        let status = s.status();
+        if status.signed_in {
+            return Ok(status);
+        }
     }
     let profile_id = state.current_profile_id();
     let profile = state
@@ -380,15 +390,6 @@ pub async fn forget_profile<R: Runtime>(
         s.profiles.remove(&id);
     });
     Ok(status)
-}
-
-#[tauri::command]
-pub async fn users(
-    state: State<'_, AppState>,
-    active_only: bool,
-    flatten: bool,
-) -> Result<Vec<User>, CommandError> {
-    Ok(state.current().await?.users(active_only, flatten).await?)
 }
 
 /// Calls any RingCX API path under /voice/api/.

@@ -51,18 +51,36 @@ pub fn list(state: &AppState) -> Profiles {
 }
 
 /// Makes another profile current, creating it if it is new, and returns its
-/// settings for the form. Only while signed out: a live session belongs to
-/// the profile it was started in.
+/// settings for the form. Only while signed out and no browser sign-in is
+/// waiting: a session belongs to the profile it was started in.
 #[tauri::command]
 pub async fn switch_profile(
     state: State<'_, AppState>,
     name: String,
 ) -> Result<ProfileSettings, CommandError> {
     let name = validate_name(&name)?;
-    if state.session.read().await.is_some() {
+    let signed_in = state
+        .session
+        .read()
+        .await
+        .as_ref()
+        .is_some_and(|s| s.status().signed_in);
+    if signed_in {
         return Err(CommandError {
             code: "signed_in",
             message: "Sign out before you switch profiles.".into(),
+        });
+    }
+    if state
+        .pending
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .is_some()
+    {
+        return Err(CommandError {
+            code: "sign_in_in_progress",
+            message: "Finish or cancel the sign-in in your browser before you switch profiles."
+                .into(),
         });
     }
     let mut chosen = ProfileSettings::default();

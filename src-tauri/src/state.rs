@@ -30,8 +30,9 @@ pub struct AppState {
     pub pending: Mutex<Option<CancellationToken>>,
     pub demo: Option<Demo>,
     pub settings: Mutex<SettingsFile>,
-    /// The last loaded user list; dropped when the session ends or changes.
-    pub users: Mutex<Option<Arc<UserTable>>>,
+    /// The last loaded user list and the session that loaded it: it is
+    /// served only while that session is current and signed in.
+    pub users: Mutex<Option<(std::sync::Weak<Session>, Arc<UserTable>)>>,
     identifier: String,
     vault: tokio::sync::OnceCell<Result<Arc<Vault>, &'static str>>,
 }

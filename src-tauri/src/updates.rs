@@ -153,6 +153,7 @@ async fn check<R: Runtime>(
     };
     let updater = app
         .updater_builder()
+        .timeout(std::time::Duration::from_secs(30))
         .endpoints(urls)
         .map_err(|e| failed(&e))?
         .build()

@@ -23,12 +23,15 @@ const RECORD_EVENTS: &str = r#"
 const ASK_COMMANDS: &str = r#"
   const done = arguments[arguments.length - 1];
   const invoke = window.__TAURI__.core.invoke;
-  Promise.all([
+  invoke("users_load", { activeOnly: false }).then((loaded) => Promise.all([
+    loaded,
     invoke("session"),
-    invoke("users", { activeOnly: false, flatten: true }),
+    invoke("users_page", { query: { limit: 500 } }),
+    invoke("user_details", { userId: 1 }).catch((e) => e),
     invoke("call_api", { method: "GET", path: "/voice/api/v1/admin/accounts" }),
     invoke("app_info"),
-  ]).then((replies) => done(replies.map((r) => JSON.stringify(r))), (e) => done(["error " + JSON.stringify(e)]));
+    invoke("update_prefs"),
+  ])).then((replies) => done(replies.map((r) => JSON.stringify(r))), (e) => done(["error " + JSON.stringify(e)]));
 "#;
 
 fn files_under(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
@@ -75,14 +78,19 @@ async fn no_token_reaches_logs_files_dom_or_ipc() -> Result<()> {
         seen.push(app.client.source().await?);
         let replies = app.client.execute_async(ASK_COMMANDS, vec![]).await?;
         let replies = replies.as_array().context("command replies")?;
-        ensure!(replies.len() == 4, "replies: {replies:?}");
+        ensure!(replies.len() == 7, "replies: {replies:?}");
         ensure!(
-            replies[0]
+            replies[1]
                 .as_str()
                 .unwrap_or("")
                 .contains("john.wang@example.com"),
             "session reply: {:?}",
-            replies[0]
+            replies[1]
+        );
+        ensure!(
+            replies[2].as_str().unwrap_or("").contains("userName"),
+            "users page reply: {:?}",
+            replies[2]
         );
         seen.extend(replies.iter().map(|r| r.to_string()));
         app.click("nav-profile").await?;

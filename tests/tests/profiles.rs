@@ -94,8 +94,6 @@ async fn a_new_profile_keeps_its_own_servers_across_restarts() -> Result<()> {
         // A new profile starts from the RingCX preset, not the last servers.
         ensure!(field(app, "rc-server").await? == "https://platform.ringcentral.com");
         ensure!(field(app, "server-preset").await? == "ringcx");
-        app.type_into("client-id", "sandbox-app").await?;
-        app.type_into("redirect-port", "53999").await?;
         // Switching back brings the default profile's servers back.
         app.choose("profile-select", "default").await?;
         app.until("the default profile's servers", || async {
@@ -109,14 +107,18 @@ async fn a_new_profile_keeps_its_own_servers_across_restarts() -> Result<()> {
     app::run("profile_new_2", &world, &[], async |app| {
         app.ready().await?;
         ensure!(profile_value(app).await? == "default");
-        let names = app
-            .client
-            .execute(
-                "return [...document.querySelectorAll('[data-testid=profile-select] option')].map(o => o.value);",
-                vec![],
-            )
-            .await?;
-        ensure!(names.to_string().contains("Sandbox"), "{names}");
+        ensure!(field(app, "rc-server").await? == fake.url());
+        // Each profile keeps its own servers across the restart.
+        app.choose("profile-select", "Sandbox").await?;
+        app.until("the Sandbox servers", || async {
+            Ok(field(app, "rc-server").await? == "https://platform.ringcentral.com")
+        })
+        .await?;
+        app.choose("profile-select", "default").await?;
+        app.until("the default servers again", || async {
+            Ok(field(app, "rc-server").await? == fake.url())
+        })
+        .await?;
         Ok(())
     })
     .await

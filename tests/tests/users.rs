@@ -254,6 +254,37 @@ async fn sort_filter_details_copy_and_keyboard() -> Result<()> {
                     vec![],
                 )
                 .await?;
+
+        // End jumps to the last row, scrolling: focus survives the repaint.
+        app.click("user-details-close").await?;
+        let count = app.text("users-count").await?;
+        let last: usize = count.split(' ').next().unwrap_or("0").parse()?;
+        app.client
+            .active_element()
+            .await?
+            .send_keys(&char::from(fantoccini::key::Key::End).to_string())
+            .await?;
+        app.until("focus on the last row", || async {
+            let v = app
+                .client
+                .execute("return document.activeElement.dataset.index || '';", vec![])
+                .await?;
+            Ok(v.as_str() == Some(&(last - 1).to_string()))
+        })
+        .await?;
+        app.client
+            .active_element()
+            .await?
+            .send_keys(&char::from(fantoccini::key::Key::Home).to_string())
+            .await?;
+        app.until("focus back on the first row", || async {
+            let v = app
+                .client
+                .execute("return document.activeElement.dataset.index || '';", vec![])
+                .await?;
+            Ok(v.as_str() == Some("0"))
+        })
+        .await?;
             Ok(title == next_name.as_str())
         })
         .await?;
@@ -305,6 +336,44 @@ async fn a_failed_load_says_why_and_retry_works() -> Result<()> {
             t.contains(" of ") && !t.starts_with("0 ")
         })
         .await?;
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signed_out_window_cannot_read_the_last_list() -> Result<()> {
+    let fake = FakeServer::start(0).await?;
+    let world = World::start()?;
+    app::run("users_after_signout", &world, &[], async |app| {
+        open_users(app, &fake).await?;
+        app.wait_text("users-count", |t| t.contains(" of ") && !t.starts_with("0 "))
+            .await?;
+        app.click("nav-profile").await?;
+        app.click("signout").await?;
+        app.visible("signin-view").await?;
+        let replies = app
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 const invoke = window.__TAURI__.core.invoke;
+                 Promise.all([
+                   invoke('users_page', { query: { limit: 50 } }).then(() => 'served', (e) => e.code),
+                   invoke('user_details', { userId: 1 }).then(() => 'served', (e) => e.code),
+                 ]).then(done);",
+                vec![],
+            )
+            .await?;
+        ensure!(
+            replies == serde_json::json!(["not_signed_in", "not_signed_in"]),
+            "{replies}"
+        );
+        // The window forgot the rows too.
+        let rows = app
+            .client
+            .find_all(fantoccini::Locator::Css("[data-testid=user-row]"))
+            .await?;
+        ensure!(rows.is_empty(), "{} rows left in the DOM", rows.len());
         Ok(())
     })
     .await

@@ -76,10 +76,10 @@ function servers(clientSecret) {
 }
 
 async function copyRedirectUri() {
-  const uri = $("#redirect-uri").value;
-  if (!uri) return;
+  const port = await updateRedirectUri();
+  if (port === null) return;
   try {
-    await ipc.copyText(uri);
+    await ipc.copyRedirectUri(port);
     $("#copy-redirect-uri").textContent = "Copied";
     setTimeout(() => ($("#copy-redirect-uri").textContent = "Copy"), 1500);
   } catch {
@@ -88,7 +88,8 @@ async function copyRedirectUri() {
 }
 
 function setBusy(busy) {
-  for (const id of ["signin-browser", "signin-jwt", "signin-token"]) {
+  // The profile is fixed while a sign-in runs: its tokens belong to it.
+  for (const id of ["signin-browser", "signin-jwt", "signin-token", "profile-select", "forget-profile"]) {
     $(`[data-testid=${id}]`).disabled = busy;
   }
 }
@@ -275,7 +276,13 @@ export function init(info, signedIn, profileChanged) {
   const saved = info.profile;
   if (saved) fill({ rc: saved.rcServer, ringcx: saved.ringcxServer, clientId: saved.clientId });
   $("#redirect-port").value = String((saved && saved.port) || info.default_port);
-  $("#profile-select").addEventListener("change", () => chooseProfile(demo));
+  // Arrowing through a closed select fires `change` at every step: switch
+  // only once the choice has rested, not at every profile passed.
+  let settle = null;
+  $("#profile-select").addEventListener("change", () => {
+    clearTimeout(settle);
+    settle = setTimeout(() => chooseProfile(demo), 400);
+  });
   $("#server-preset").addEventListener("change", choosePreset);
   $("[data-testid=new-profile-create]").addEventListener("click", () => createProfile(demo));
   $("[data-testid=new-profile-cancel]").addEventListener("click", closeNewProfile);

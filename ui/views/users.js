@@ -17,6 +17,10 @@ let seq = 0; // drops answers to questions no longer asked
 let inflight = null; // {offset, limit} being fetched
 let focusIndex = 0; // the row that takes Tab focus (roving tabindex)
 let detailsFor = null; // {userId, index} of the open details
+let focusInRows = false; // keyboard focus belongs in the list, across repaints
+let loading = null; // the users load under way
+let reloadAfter = false; // another load was asked for meanwhile
+let lastText = ""; // the search the list shows
 
 const list = () => $("#users-list");
 const searchText = () => $("[data-testid=users-search]").value;
@@ -69,6 +73,11 @@ function paint() {
     for (let i = from; i < to; i++) rows.push(rowFor(block.rows[i - block.offset], i));
   }
   $("#users-rows").replaceChildren(...rows);
+  // A repaint replaces the focused row's node: give focus to its successor.
+  if (focusInRows) {
+    const el = $(`#users-rows [data-index="${focusIndex}"]`);
+    if (el && document.activeElement !== el) el.focus({ preventScroll: true });
+  }
   return rows.length;
 }
 
@@ -95,7 +104,7 @@ function setCounts(m, t) {
   total = t;
   $("#users-rows").style.height = `${matched * ROW_HEIGHT}px`;
   $("#users-table").setAttribute("aria-rowcount", String(matched + 1));
-  $("[data-testid=users-count]").textContent = countText(matched, total);
+  setText($("[data-testid=users-count]"), countText(matched, total));
   const empty = $("#users-empty");
   empty.hidden = matched > 0;
   empty.textContent = total === 0 ? "No users to show." : "No user matches this search.";
@@ -117,9 +126,33 @@ function renderSortHeaders() {
   }
 }
 
+// Writes only on change: the count is a live region, and scrolling
+// refetches rows without changing it.
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
 
+// Loads the list; a load asked for while one runs happens once after it.
 export async function load() {
+  if (loading) {
+    reloadAfter = true;
+    return loading;
+  }
+  loading = loadOnce();
+  try {
+    await loading;
+  } finally {
+    loading = null;
+  }
+  if (reloadAfter) {
+    reloadAfter = false;
+    await load();
+  }
+}
+
+async function loadOnce() {
   clearError();
   closeDetails(false);
   const view = $("[data-testid=users-view]");
@@ -137,14 +170,31 @@ export async function load() {
     view.dataset.paintMs = String(performance.timeOrigin + performance.now() - loaded.receivedAtMs);
     view.dataset.rowNodes = String(document.querySelectorAll("[data-testid=user-row]").length);
   } catch (e) {
-    block = null;
-    setCounts(0, 0);
-    paint();
+    clearRows();
     // No role: the message says which one; a retry would not help.
     showError(e.message, e.code === "needs_manage_users" ? null : load);
   } finally {
     $("[data-testid=users-refresh]").disabled = false;
   }
+}
+
+function clearRows() {
+  seq++;
+  block = null;
+  inflight = null;
+  focusIndex = 0;
+  setCounts(0, 0);
+  paint();
+}
+
+// Forgets the last account's list: on sign-out, before another account's.
+export function reset() {
+  closeDetails(false);
+  clearRows();
+  $("[data-testid=users-count]").textContent = "";
+  $("#users-loaded").textContent = "";
+  $("[data-testid=users-search]").value = "";
+  lastText = "";
 }
 
 // ---- details ----
@@ -218,8 +268,6 @@ function onRowKey(e) {
   e.preventDefault();
 }
 
-let lastText = "";
-
 // Search as you type; `change` also covers a field cleared without typing.
 function onSearch() {
   if (searchText() === lastText) return;
@@ -246,6 +294,12 @@ export function init() {
     });
   }
   const rows = $("#users-rows");
+  rows.addEventListener("focusin", () => (focusInRows = true));
+  // Focus leaving for another element ends it; a removed node (relatedTarget
+  // null, during a repaint) does not.
+  rows.addEventListener("focusout", (e) => {
+    if (e.relatedTarget && !rows.contains(e.relatedTarget)) focusInRows = false;
+  });
   rows.addEventListener("click", (e) => {
     const row = e.target.closest("[data-testid=user-row]");
     if (!row) return;

@@ -151,8 +151,9 @@ pub struct User {
         skip_serializing_if = "Vec::is_empty"
     )]
     pub children: Vec<User>,
-    /// Every field this model does not name, kept so the details view can
-    /// show the user exactly as RingCX sent it.
+    /// Every field this model does not name, kept so the details view shows
+    /// all that RingCX sent (the named ones are normalised: ids as strings,
+    /// dates as ISO 8601, roles as names).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, Value>,
 }

@@ -169,7 +169,7 @@ impl UserTable {
         }
     }
 
-    /// The user as RingCX sent it (every field), for the details view.
+    /// The user with every field RingCX sent, for the details view.
     pub fn user(&self, user_id: i64) -> Option<&User> {
         self.users.iter().find(|u| u.user_id == user_id)
     }
@@ -189,34 +189,43 @@ impl UserTable {
         let mut order: Vec<u32> = (0..self.rows.len() as u32)
             .filter(|&i| key.text.is_empty() || self.haystacks[i as usize].contains(&key.text))
             .collect();
-        self.sort(&mut order, key.sort);
-        if key.descending {
-            order.reverse();
-        }
+        self.sort(&mut order, key.sort, key.descending);
         let order = Arc::new(order);
         *view = Some((key, order.clone()));
         order
     }
 
-    // Stable sorts, so equal keys keep the tree order.
-    fn sort(&self, order: &mut [u32], by: SortKey) {
+    // Stable sorts, so equal keys keep the tree order both ways; empty
+    // values go last both ways.
+    fn sort(&self, order: &mut [u32], by: SortKey, descending: bool) {
+        use std::cmp::Ordering;
         let row = |i: &u32| &self.rows[*i as usize];
         let fold = |i: &u32| &self.folded[*i as usize];
+        let dir = |o: Ordering| if descending { o.reverse() } else { o };
+        // Compares (is it empty, the value): the emptiness never flips.
+        let text = |x: &str, y: &str| {
+            x.is_empty()
+                .cmp(&y.is_empty())
+                .then_with(|| dir(x.cmp(y)))
+        };
         match by {
-            SortKey::Tree => {}
-            SortKey::Name => order.sort_by(|a, b| fold(a).0.cmp(&fold(b).0)),
-            SortKey::UserName => order.sort_by(|a, b| fold(a).1.cmp(&fold(b).1)),
-            SortKey::Enabled => order.sort_by_key(|i| !row(i).enabled),
-            SortKey::Roles => order.sort_by(|a, b| row(a).roles.cmp(&row(b).roles)),
+            SortKey::Tree => {
+                if descending {
+                    order.reverse();
+                }
+            }
+            SortKey::Name => order.sort_by(|a, b| text(&fold(a).0, &fold(b).0)),
+            SortKey::UserName => order.sort_by(|a, b| text(&fold(a).1, &fold(b).1)),
+            SortKey::Enabled => order.sort_by(|a, b| dir((!row(a).enabled).cmp(&!row(b).enabled))),
+            SortKey::Roles => order.sort_by(|a, b| text(&row(a).roles, &row(b).roles)),
+            // Numeric ids sort as numbers: shorter first, then digit by digit.
             SortKey::RcUserId => order.sort_by(|a, b| {
                 let (x, y) = (&row(a).rc_user_id, &row(b).rc_user_id);
-                // Numeric ids sort as numbers; empty ones go last.
-                (x.is_empty(), x.len(), x).cmp(&(y.is_empty(), y.len(), y))
+                x.is_empty()
+                    .cmp(&y.is_empty())
+                    .then_with(|| dir(x.len().cmp(&y.len()).then_with(|| x.cmp(y))))
             }),
-            SortKey::Created => order.sort_by(|a, b| {
-                let (x, y) = (&row(a).created, &row(b).created);
-                (x.is_empty(), x).cmp(&(y.is_empty(), y))
-            }),
+            SortKey::Created => order.sort_by(|a, b| text(&row(a).created, &row(b).created)),
         }
     }
 }
@@ -285,12 +294,17 @@ mod tests {
         let by = |k, d| ids(&t.page(&query("", k, d)));
         assert_eq!(by(SortKey::Name, false), [2, 4, 17, 1]);
         assert_eq!(by(SortKey::Name, true), [1, 17, 4, 2]);
+        assert_eq!(by(SortKey::UserName, true), [1, 17, 4, 2]);
+        assert_eq!(by(SortKey::Enabled, true), [2, 1, 17, 4], "ties keep tree order");
+        assert_eq!(by(SortKey::Roles, true), [1, 2, 17, 4], "empty roles last, in tree order");
+        assert_eq!(by(SortKey::RcUserId, true), [17, 1, 2, 4], "empty ids last");
+        assert_eq!(by(SortKey::Tree, true), [4, 17, 2, 1]);
         assert_eq!(by(SortKey::UserName, false), [2, 4, 17, 1]);
         assert_eq!(by(SortKey::Enabled, false), [1, 17, 4, 2]);
-        assert_eq!(by(SortKey::Roles, false), [2, 17, 4, 1]);
+        assert_eq!(by(SortKey::Roles, false), [1, 2, 17, 4], "empty roles last");
         assert_eq!(by(SortKey::RcUserId, false), [1, 17, 2, 4]);
         assert_eq!(by(SortKey::Created, false), [2, 1, 17, 4]);
-        assert_eq!(by(SortKey::Created, true), [4, 17, 1, 2]);
+        assert_eq!(by(SortKey::Created, true), [1, 2, 17, 4], "empty dates last");
     }
 
     #[test]

@@ -140,16 +140,15 @@ fn check_updater_signature(deb: &Path, keys: &Path, scratch: &Path) -> Result<()
         bail!("a tampered bundle passed the updater signature check");
     }
     println!("updater signature: verifies with the public key, a tampered copy fails");
-    // The bundler's own updater artifacts, when it made any for these formats.
-    for made in [deb.with_extension("deb.sig")] {
-        if made.exists() {
-            verify_updater_signature(deb, &made, &pubkey).context("the bundler's .sig")?;
-            println!(
-                "updater signature from the bundler verifies: {}",
-                made.display()
-            );
-        }
+    // The bundler's own updater signature (createUpdaterArtifacts), made
+    // with the key the build was given: what the updater will check.
+    let made = deb.with_extension("deb.sig");
+    ensure!(made.exists(), "the bundler made no {}", made.display());
+    verify_updater_signature(deb, &made, &pubkey).context("the bundler's .sig")?;
+    if verify_updater_signature(&tampered, &made, &pubkey).is_ok() {
+        bail!("a tampered .deb passed the bundler's signature");
     }
+    println!("updater signature from the bundler verifies: {}", made.display());
     Ok(())
 }
 
