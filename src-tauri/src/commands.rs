@@ -202,7 +202,15 @@ pub async fn sign_in_browser<R: Runtime>(
             reason: short_reason(&e.to_string()),
         })?;
     let tokens = flow.finish(&rc, &cancel, SIGN_IN_TIMEOUT).await?;
-    let status = sign_in(&app, &state, &profile, hosts, rc_app, Credential::Browser(tokens)).await?;
+    let status = sign_in(
+        &app,
+        &state,
+        &profile,
+        hosts,
+        rc_app,
+        Credential::Browser(tokens),
+    )
+    .await?;
     // Only a sign-in that worked changes the saved profile: a failed try
     // must not point a saved session's tokens at another server.
     servers.remember(&state, &profile, Some(port));
@@ -277,7 +285,15 @@ pub async fn sign_in_token<R: Runtime>(
         rc_app.client_id = "pasted-token".into();
     }
     let token = SecretString::from(token.trim().to_string());
-    let status = sign_in(&app, &state, &profile, hosts, rc_app, Credential::Token(token)).await?;
+    let status = sign_in(
+        &app,
+        &state,
+        &profile,
+        hosts,
+        rc_app,
+        Credential::Token(token),
+    )
+    .await?;
     servers.remember(&state, &profile, None);
     Ok(status)
 }

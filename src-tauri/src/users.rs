@@ -117,8 +117,7 @@ pub async fn copy_user_json<R: Runtime>(
     state: State<'_, AppState>,
     user_id: i64,
 ) -> Result<(), CommandError> {
-    let json =
-        serde_json::to_string_pretty(&user_json(&state, user_id).await?).unwrap_or_default();
+    let json = serde_json::to_string_pretty(&user_json(&state, user_id).await?).unwrap_or_default();
     write_clipboard(&app, json)
 }
 

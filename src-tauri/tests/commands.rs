@@ -88,7 +88,7 @@ fn a_new_profile_becomes_current_and_is_listed() {
 }
 
 #[test]
-fn the_user_list_asks_for_a_load_first() {
+fn the_user_list_needs_a_signed_in_session() {
     let (_app, w) = window();
     let err = invoke_on(
         &w,
@@ -96,9 +96,9 @@ fn the_user_list_asks_for_a_load_first() {
         serde_json::json!({ "query": { "text": "x" } }),
     )
     .unwrap_err();
-    assert_eq!(err["code"], "users_not_loaded");
+    assert_eq!(err["code"], "not_signed_in");
     let err = invoke_on(&w, "user_details", serde_json::json!({ "userId": 1 })).unwrap_err();
-    assert_eq!(err["code"], "users_not_loaded");
+    assert_eq!(err["code"], "not_signed_in");
     let err = invoke_on(&w, "users_load", serde_json::json!({ "activeOnly": true })).unwrap_err();
     assert_eq!(err["code"], "not_signed_in");
 }

@@ -255,36 +255,36 @@ async fn sort_filter_details_copy_and_keyboard() -> Result<()> {
                 )
                 .await?;
 
-        // End jumps to the last row, scrolling: focus survives the repaint.
-        app.click("user-details-close").await?;
-        let count = app.text("users-count").await?;
-        let last: usize = count.split(' ').next().unwrap_or("0").parse()?;
-        app.client
-            .active_element()
-            .await?
-            .send_keys(&char::from(fantoccini::key::Key::End).to_string())
-            .await?;
-        app.until("focus on the last row", || async {
-            let v = app
-                .client
-                .execute("return document.activeElement.dataset.index || '';", vec![])
+            // End jumps to the last row, scrolling: focus survives the repaint.
+            app.click("user-details-close").await?;
+            let count = app.text("users-count").await?;
+            let last: usize = count.split(' ').next().unwrap_or("0").parse()?;
+            app.client
+                .active_element()
+                .await?
+                .send_keys(&char::from(fantoccini::key::Key::End).to_string())
                 .await?;
-            Ok(v.as_str() == Some(&(last - 1).to_string()))
-        })
-        .await?;
-        app.client
-            .active_element()
-            .await?
-            .send_keys(&char::from(fantoccini::key::Key::Home).to_string())
+            app.until("focus on the last row", || async {
+                let v = app
+                    .client
+                    .execute("return document.activeElement.dataset.index || '';", vec![])
+                    .await?;
+                Ok(v.as_str() == Some(&(last - 1).to_string()))
+            })
             .await?;
-        app.until("focus back on the first row", || async {
-            let v = app
-                .client
-                .execute("return document.activeElement.dataset.index || '';", vec![])
+            app.client
+                .active_element()
+                .await?
+                .send_keys(&char::from(fantoccini::key::Key::Home).to_string())
                 .await?;
-            Ok(v.as_str() == Some("0"))
-        })
-        .await?;
+            app.until("focus back on the first row", || async {
+                let v = app
+                    .client
+                    .execute("return document.activeElement.dataset.index || '';", vec![])
+                    .await?;
+                Ok(v.as_str() == Some("0"))
+            })
+            .await?;
             Ok(title == next_name.as_str())
         })
         .await?;

@@ -203,11 +203,7 @@ impl UserTable {
         let fold = |i: &u32| &self.folded[*i as usize];
         let dir = |o: Ordering| if descending { o.reverse() } else { o };
         // Compares (is it empty, the value): the emptiness never flips.
-        let text = |x: &str, y: &str| {
-            x.is_empty()
-                .cmp(&y.is_empty())
-                .then_with(|| dir(x.cmp(y)))
-        };
+        let text = |x: &str, y: &str| x.is_empty().cmp(&y.is_empty()).then_with(|| dir(x.cmp(y)));
         match by {
             SortKey::Tree => {
                 if descending {
@@ -295,8 +291,16 @@ mod tests {
         assert_eq!(by(SortKey::Name, false), [2, 4, 17, 1]);
         assert_eq!(by(SortKey::Name, true), [1, 17, 4, 2]);
         assert_eq!(by(SortKey::UserName, true), [1, 17, 4, 2]);
-        assert_eq!(by(SortKey::Enabled, true), [2, 1, 17, 4], "ties keep tree order");
-        assert_eq!(by(SortKey::Roles, true), [1, 2, 17, 4], "empty roles last, in tree order");
+        assert_eq!(
+            by(SortKey::Enabled, true),
+            [2, 1, 17, 4],
+            "ties keep tree order"
+        );
+        assert_eq!(
+            by(SortKey::Roles, true),
+            [1, 2, 17, 4],
+            "empty roles last, in tree order"
+        );
         assert_eq!(by(SortKey::RcUserId, true), [17, 1, 2, 4], "empty ids last");
         assert_eq!(by(SortKey::Tree, true), [4, 17, 2, 1]);
         assert_eq!(by(SortKey::UserName, false), [2, 4, 17, 1]);
@@ -304,7 +308,11 @@ mod tests {
         assert_eq!(by(SortKey::Roles, false), [1, 2, 17, 4], "empty roles last");
         assert_eq!(by(SortKey::RcUserId, false), [1, 17, 2, 4]);
         assert_eq!(by(SortKey::Created, false), [2, 1, 17, 4]);
-        assert_eq!(by(SortKey::Created, true), [1, 2, 17, 4], "empty dates last");
+        assert_eq!(
+            by(SortKey::Created, true),
+            [1, 2, 17, 4],
+            "empty dates last"
+        );
     }
 
     #[test]

@@ -148,7 +148,10 @@ fn check_updater_signature(deb: &Path, keys: &Path, scratch: &Path) -> Result<()
     if verify_updater_signature(&tampered, &made, &pubkey).is_ok() {
         bail!("a tampered .deb passed the bundler's signature");
     }
-    println!("updater signature from the bundler verifies: {}", made.display());
+    println!(
+        "updater signature from the bundler verifies: {}",
+        made.display()
+    );
     Ok(())
 }
 
