@@ -2,7 +2,7 @@
 .PHONY: deps run test lint unit e2e demo screenshots bench bundle clean
 
 CARGO ?= cargo
-# Where cargo puts the release binaries the benchmarks run.
+# Where cargo puts its builds (make screenshots runs a debug binary from here).
 BENCH_TARGET = $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 export CARGO_TERM_COLOR ?= never
 
