@@ -2,6 +2,11 @@
 
 export const $ = (selector, root = document) => root.querySelector(selector);
 
+// Writes text only when it changes, so a live region speaks only then.
+export function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
 // Shows an error; with `retry`, a Retry button that runs it.
 export function showError(message, retry = null) {
   $("#error-text").textContent = message;

@@ -462,5 +462,5 @@ pub async fn copy_token<R: Runtime>(
     state: State<'_, AppState>,
 ) -> Result<(), CommandError> {
     let token = state.current().await?.reveal_access_token().await?;
-    crate::users::write_clipboard(&app, token.expose_secret().to_string())
+    crate::clipboard::write(&app, token.expose_secret().to_string())
 }

@@ -1,5 +1,6 @@
 //! The Tauri shell: app state, commands and plugins. All logic is in `engage`.
 
+mod clipboard;
 mod commands;
 mod error;
 mod profiles;

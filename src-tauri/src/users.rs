@@ -7,7 +7,6 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use engage::users::{Page, Query, UserTable};
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
-use tauri_plugin_clipboard_manager::ClipboardExt;
 
 use crate::error::CommandError;
 use crate::state::AppState;
@@ -118,7 +117,7 @@ pub async fn copy_user_json<R: Runtime>(
     user_id: i64,
 ) -> Result<(), CommandError> {
     let json = serde_json::to_string_pretty(&user_json(&state, user_id).await?).unwrap_or_default();
-    write_clipboard(&app, json)
+    crate::clipboard::write(&app, json)
 }
 
 /// Copies the redirect URI for a port, computed here, so the page cannot
@@ -127,15 +126,5 @@ pub async fn copy_user_json<R: Runtime>(
 #[tauri::command]
 pub fn copy_redirect_uri<R: Runtime>(app: AppHandle<R>, port: i64) -> Result<(), CommandError> {
     let port = engage::redirect::validate_port(port)?;
-    write_clipboard(&app, engage::redirect::redirect_uri(port))
-}
-
-pub(crate) fn write_clipboard<R: Runtime>(
-    app: &AppHandle<R>,
-    text: String,
-) -> Result<(), CommandError> {
-    app.clipboard().write_text(text).map_err(|_| CommandError {
-        code: "clipboard",
-        message: "Engage Desk could not write to the clipboard. Try again.".into(),
-    })
+    crate::clipboard::write(&app, engage::redirect::redirect_uri(port))
 }

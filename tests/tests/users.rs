@@ -103,6 +103,14 @@ async fn active_user_id(app: &App) -> Result<String> {
     Ok(v.as_str().unwrap_or_default().to_string())
 }
 
+async fn active_index(app: &App) -> Result<String> {
+    let v = app
+        .client
+        .execute("return document.activeElement.dataset.index || '';", vec![])
+        .await?;
+    Ok(v.as_str().unwrap_or_default().to_string())
+}
+
 async fn aria_sort(app: &App, column: &str) -> Result<String> {
     let v = app
         .client
@@ -265,11 +273,7 @@ async fn sort_filter_details_copy_and_keyboard() -> Result<()> {
                 .send_keys(&char::from(fantoccini::key::Key::End).to_string())
                 .await?;
             app.until("focus on the last row", || async {
-                let v = app
-                    .client
-                    .execute("return document.activeElement.dataset.index || '';", vec![])
-                    .await?;
-                Ok(v.as_str() == Some(&(last - 1).to_string()))
+                Ok(active_index(app).await? == (last - 1).to_string())
             })
             .await?;
             app.client
@@ -278,11 +282,7 @@ async fn sort_filter_details_copy_and_keyboard() -> Result<()> {
                 .send_keys(&char::from(fantoccini::key::Key::Home).to_string())
                 .await?;
             app.until("focus back on the first row", || async {
-                let v = app
-                    .client
-                    .execute("return document.activeElement.dataset.index || '';", vec![])
-                    .await?;
-                Ok(v.as_str() == Some("0"))
+                Ok(active_index(app).await? == "0")
             })
             .await?;
             Ok(title == next_name.as_str())

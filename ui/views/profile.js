@@ -2,7 +2,7 @@
 // with a live countdown to the next renewal, and sign-out.
 
 import * as ipc from "../ipc.js";
-import { $, showError, clearError, withProgress } from "../dom.js";
+import { $, showError, clearError, withProgress, setText } from "../dom.js";
 import { agentName, countdown, hostOf } from "../format.js";
 
 let status = null;
@@ -57,10 +57,6 @@ function renderStatus() {
   tick.textContent = status.ringcx_renews_at ? `RingCX token renews in ${countdown(status.ringcx_renews_at - Date.now())}.` : "";
 }
 
-// Writes only when the text changes, so a live region speaks only then.
-function setText(el, text) {
-  if (el.textContent !== text) el.textContent = text;
-}
 
 export function update(next) {
   status = next;

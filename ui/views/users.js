@@ -3,7 +3,7 @@
 // only those, so 100k users cost the same number of nodes as 100.
 
 import * as ipc from "../ipc.js";
-import { $, showError, clearError, withProgress } from "../dom.js";
+import { $, showError, clearError, withProgress, setText } from "../dom.js";
 import { ariaSort, blockFor, clockTime, countText, covers, fieldText, nextSort, visibleRange } from "../format.js";
 
 const ROW_HEIGHT = 32;
@@ -126,11 +126,6 @@ function renderSortHeaders() {
   }
 }
 
-// Writes only on change: the count is a live region, and scrolling
-// refetches rows without changing it.
-function setText(el, text) {
-  if (el.textContent !== text) el.textContent = text;
-}
 
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
 
