@@ -9,7 +9,6 @@ const COMMANDS: &[&str] = &[
     "sign_in_token",
     "session",
     "select_agent",
-    "call_api",
     "sign_out",
     "restore_session",
     "forget_profile",

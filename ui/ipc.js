@@ -55,7 +55,6 @@ export const checkUpdate = () => call("check_update");
 // Only after the user said yes: downloads, verifies, installs, restarts.
 export const installUpdate = () => call("install_update");
 export const switchProfile = (name) => call("switch_profile", { name });
-export const callApi = (method, path, query, body) => call("call_api", { method, path, query, body });
 export const signOut = () => call("sign_out");
 export const restoreSession = () => call("restore_session");
 export const forgetProfile = () => call("forget_profile");

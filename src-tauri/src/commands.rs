@@ -10,7 +10,6 @@ use engage::browser::BrowserSignIn;
 use engage::hosts::{Hosts, Preset, PRESETS};
 use engage::loopback::SIGN_IN_TIMEOUT;
 use engage::rc::{RcApp, RcClient};
-use engage::ringcx::ApiResponse;
 use engage::session::{Credential, Profile, Reason, Session, Status};
 use engage::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -406,23 +405,6 @@ pub async fn forget_profile<R: Runtime>(
         s.profiles.remove(&id);
     });
     Ok(status)
-}
-
-/// Calls any RingCX API path under /voice/api/.
-#[tauri::command]
-pub async fn call_api(
-    state: State<'_, AppState>,
-    method: String,
-    path: String,
-    query: Option<Vec<(String, String)>>,
-    body: Option<serde_json::Value>,
-) -> Result<ApiResponse, CommandError> {
-    let query = query.unwrap_or_default();
-    Ok(state
-        .current()
-        .await?
-        .call(&method, &path, &query, body.as_ref())
-        .await?)
 }
 
 /// Signs out: RingCX logout, RingCentral revoke (errors ignored), then clears.

@@ -49,7 +49,6 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> t
             commands::sign_in_token,
             commands::session,
             commands::select_agent,
-            commands::call_api,
             commands::sign_out,
             commands::restore_session,
             commands::forget_profile,

@@ -19,7 +19,7 @@ const RECORD_EVENTS: &str = r#"
 "#;
 
 /// Calls the data commands from the page, as the UI does, and returns the
-/// raw replies.
+/// raw replies; the raw API command must be refused in every spelling.
 const ASK_COMMANDS: &str = r#"
   const done = arguments[arguments.length - 1];
   const invoke = window.__TAURI__.core.invoke;
@@ -28,7 +28,11 @@ const ASK_COMMANDS: &str = r#"
     invoke("session"),
     invoke("users_page", { query: { limit: 500 } }),
     invoke("user_details", { userId: 1 }).catch((e) => e),
-    invoke("call_api", { method: "GET", path: "/voice/api/v1/admin/accounts" }),
+    // The raw API command is not the page's to call: through it a script
+    // reached /api/auth/login with the bearer token and read accessToken.
+    Promise.all(["%2e%2e", ".%2e", "%2E%2E"].map((dots) =>
+      invoke("call_api", { method: "GET", path: `/voice/api/${dots}/${dots}/api/auth/login` })
+        .then((r) => "ANSWERED " + JSON.stringify(r), (e) => "REFUSED " + JSON.stringify(e)))),
     invoke("app_info"),
     invoke("update_prefs"),
   ])).then((replies) => done(replies.map((r) => JSON.stringify(r))), (e) => done(["error " + JSON.stringify(e)]));
@@ -91,6 +95,11 @@ async fn no_token_reaches_logs_files_dom_or_ipc() -> Result<()> {
             replies[2].as_str().unwrap_or("").contains("userName"),
             "users page reply: {:?}",
             replies[2]
+        );
+        let raw_api = replies[4].as_str().unwrap_or("");
+        ensure!(
+            raw_api.matches("REFUSED").count() == 3 && !raw_api.contains("ANSWERED"),
+            "the page reached call_api: {raw_api}"
         );
         seen.extend(replies.iter().map(|r| r.to_string()));
         app.click("nav-profile").await?;
