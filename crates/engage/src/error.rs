@@ -25,12 +25,26 @@ impl std::fmt::Display for Service {
     }
 }
 
-/// Everything that can go wrong in the core.
-#[derive(Debug, thiserror::Error)]
+/// Everything that can go wrong in the core. Each variant has a stable code,
+/// its `ErrorCode` twin, generated from the variant so the two cannot drift.
+#[derive(Debug, thiserror::Error, strum::EnumDiscriminants)]
+#[strum_discriminants(
+    name(ErrorCode),
+    derive(
+        serde::Serialize,
+        strum::IntoStaticStr,
+        strum::EnumIter,
+        strum::EnumString,
+        ts_rs::TS
+    ),
+    serde(rename_all = "snake_case"),
+    strum(serialize_all = "snake_case"),
+    ts(rename_all = "snake_case")
+)]
 #[non_exhaustive]
 pub enum Error {
-    #[error("Port {port} can't be used for the sign-in redirect. Choose a number from {min} to 65535.", min = crate::redirect::MIN_PORT)]
-    InvalidPort { port: i64 },
+    #[error("Port {port} can't be used for the sign-in redirect. Choose a number from {min} to 65535.")]
+    InvalidPort { port: i64, min: u16 },
 
     #[error("The {what} address {value:?} is not valid: {reason}. Enter an address like https://platform.ringcentral.com.")]
     InvalidUrl {
@@ -45,7 +59,7 @@ pub enum Error {
     #[error("Port {port} is already in use on this computer, so the browser can't return to Engage Desk. Close the program using it or choose another port (and register the new redirect URI).")]
     PortInUse { port: u16 },
 
-    #[error("A sign-in is already waiting for the browser. Finish it there, or cancel it first.")]
+    #[error("A sign-in is already in progress. Finish it (in your browser, for a browser sign-in), or cancel it first.")]
     SignInInProgress,
 
     #[error("The sign-in was cancelled.")]
@@ -162,6 +176,27 @@ pub enum Error {
 
     #[error("{method:?} is not an HTTP method Engage Desk can send. Use GET, POST, PUT, PATCH or DELETE.")]
     InvalidMethod { method: String },
+
+    #[error("Name the profile with 1 to {max} letters, digits, spaces, dots, dashes or underscores.")]
+    InvalidProfileName { max: usize },
+
+    #[error("Sign out before you switch profiles.")]
+    SignedIn,
+
+    #[error("The user list is not loaded yet. Press Refresh.")]
+    UsersNotLoaded,
+
+    #[error("That user is no longer in the list. Press Refresh.")]
+    UserNotFound,
+
+    #[error("This profile's saved sign-in was made for {saved}, but its settings now name {configured}. Engage Desk sent nothing to either. Sign in again to use these settings, or put the settings back.")]
+    SettingsChanged { saved: String, configured: String },
+
+    #[error("This profile's saved sign-in comes from an older Engage Desk that did not record which servers it belongs to, so it was not used. Sign in again once.")]
+    SavedSessionOutdated,
+
+    #[error("This profile was signed out in another Engage Desk window or on the command line. Sign in again.")]
+    SignedOutElsewhere,
 }
 
 fn detail(text: &Option<String>) -> String {
@@ -182,44 +217,16 @@ fn detail_code(code: &Option<String>, message: &Option<String>) -> String {
 
 impl Error {
     /// A stable, machine-readable code for this error.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Error::InvalidPort { .. } => "invalid_port",
-            Error::InvalidUrl { .. } => "invalid_url",
-            Error::MissingClientId => "missing_client_id",
-            Error::PortInUse { .. } => "port_in_use",
-            Error::SignInInProgress => "sign_in_in_progress",
-            Error::SignInCancelled => "sign_in_cancelled",
-            Error::SignInTimedOut { .. } => "sign_in_timed_out",
-            Error::BrowserFailed { .. } => "browser_failed",
-            Error::AccessDenied { .. } => "access_denied",
-            Error::StateMismatch => "state_mismatch",
-            Error::RedirectNotRegistered { .. } => "redirect_not_registered",
-            Error::CodeInvalid { .. } => "code_invalid",
-            Error::CodeExpired => "code_expired",
-            Error::GrantNotAllowed { .. } => "grant_not_allowed",
-            Error::InvalidClient { .. } => "invalid_client",
-            Error::BadCredentials { .. } => "bad_credentials",
-            Error::PastedTokenExpired => "pasted_token_expired",
-            Error::SessionEnded { .. } => "session_ended",
-            Error::ExchangeRejected { .. } => "exchange_rejected",
-            Error::NoAgent => "no_agent",
-            Error::UnknownAgent { .. } => "unknown_agent",
-            Error::NeedsManageUsers => "needs_manage_users",
-            Error::Forbidden { .. } => "forbidden",
-            Error::RateLimited { .. } => "rate_limited",
-            Error::ServerError { .. } => "server_error",
-            Error::Rejected { .. } => "rejected",
-            Error::BadResponse { .. } => "bad_response",
-            Error::TooLarge { .. } => "too_large",
-            Error::Network { .. } => "network",
-            Error::NotSignedIn => "not_signed_in",
-            Error::KeychainUnavailable => "keychain_unavailable",
-            Error::KeychainLocked => "keychain_locked",
-            Error::KeychainCorrupt => "keychain_corrupt",
-            Error::InvalidApiPath { .. } => "invalid_api_path",
-            Error::InvalidMethod { .. } => "invalid_method",
-        }
+    pub fn code(&self) -> ErrorCode {
+        ErrorCode::from(self)
+    }
+
+    /// A keychain problem: a note about storage, never a reason to sign out.
+    pub fn is_keychain(&self) -> bool {
+        matches!(
+            self,
+            Error::KeychainUnavailable | Error::KeychainLocked | Error::KeychainCorrupt
+        )
     }
 
     /// The HTTP status the server answered with, where there was one.
@@ -264,13 +271,43 @@ impl Error {
     }
 }
 
+impl ErrorCode {
+    /// The code as the UI and tests see it, e.g. `invalid_port`.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    /// Every code, in declaration order.
+    pub fn all() -> impl Iterator<Item = ErrorCode> {
+        <ErrorCode as strum::IntoEnumIterator>::iter()
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<str> for ErrorCode {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn invalid_port_names_the_range() {
-        let e = Error::InvalidPort { port: 80 };
+        let e = Error::InvalidPort { port: 80, min: 1024 };
         assert_eq!(e.code(), "invalid_port");
         let text = e.to_string();
         assert!(text.contains("Port 80"), "{text}");
@@ -315,15 +352,20 @@ mod tests {
     }
 
     #[test]
-    fn every_code_is_snake_case() {
-        let samples = [
-            Error::NotSignedIn,
-            Error::SignInCancelled,
-            Error::NeedsManageUsers,
-            Error::PortInUse { port: 53682 },
-        ];
-        for e in samples {
-            assert!(e.code().chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+    fn every_code_is_snake_case_unique_and_serializes_as_itself() {
+        let codes: Vec<&str> = ErrorCode::all().map(ErrorCode::as_str).collect();
+        assert!(codes.len() > 40, "{codes:?}");
+        for code in &codes {
+            assert!(code.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+            let parsed: ErrorCode = code.parse().unwrap();
+            assert_eq!(serde_json::to_value(parsed).unwrap(), *code);
         }
+        let unique: std::collections::BTreeSet<_> = codes.iter().collect();
+        assert_eq!(unique.len(), codes.len());
+        // Released codes never change.
+        assert_eq!(Error::NotSignedIn.code(), "not_signed_in");
+        assert_eq!(Error::PortInUse { port: 1 }.code(), "port_in_use");
+        assert_eq!(Error::KeychainLocked.code(), "keychain_locked");
+        assert!(Error::KeychainCorrupt.is_keychain() && !Error::NoAgent.is_keychain());
     }
 }

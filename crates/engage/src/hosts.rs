@@ -10,7 +10,7 @@ use url::Url;
 use crate::Error;
 
 /// A named pair of servers users can pick instead of typing URLs.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, ts_rs::TS)]
 pub struct Preset {
     pub id: &'static str,
     pub label: &'static str,

@@ -6,11 +6,14 @@
 //! `Debug` is redacted and they cannot be serialized.
 
 pub mod browser;
+pub mod clock;
+pub mod desk;
 pub mod error;
 pub mod hosts;
 pub mod http;
 pub mod jwt;
 pub mod limiter;
+pub mod lock;
 pub mod loopback;
 pub mod model;
 pub mod pkce;
@@ -18,10 +21,12 @@ pub mod rc;
 pub mod redirect;
 pub mod ringcx;
 pub mod session;
+pub mod settings;
 pub mod users;
 pub mod vault;
 
-pub use error::Error;
+pub use desk::{Desk, DeskConfig, Keychain, SignInForm, SignInWith};
+pub use error::{Error, ErrorCode};
 pub use secrecy::{ExposeSecret, SecretString};
 
 /// The app's name as users see it.

@@ -6,10 +6,11 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// One RingCX agent of the signed-in RingCentral user.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Agent {
     #[serde(deserialize_with = "int")]
+    #[ts(type = "number")]
     pub agent_id: i64,
     #[serde(default)]
     pub first_name: Option<String>,
@@ -55,7 +56,7 @@ impl Agent {
 }
 
 /// The RingCentral user as RingCX reports it (sometimes present).
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RcUser {
     #[serde(default)]
@@ -68,7 +69,7 @@ pub struct RcUser {
 
 /// `AccessTokenUserDetails` without its tokens: what the exchange, the
 /// refresh and `GET /api/auth/login` return about the user.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct UserDetails {
     #[serde(default, deserialize_with = "opt_string")]
@@ -231,38 +232,17 @@ fn roles<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
 fn date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Ok(match Value::deserialize(d)? {
         Value::String(s) => Some(s),
-        Value::Number(n) => n.as_i64().map(|ms| iso_from_epoch(ms / 1000)),
+        Value::Number(n) => n.as_i64().and_then(|ms| crate::clock::iso_utc(ms / 1000)),
         Value::Object(o) => {
             let secs = o
                 .get("epochSecond")
                 .or_else(|| o.get("seconds"))
                 .and_then(|x| x.as_i64())
                 .or_else(|| o.get("time").and_then(|x| x.as_i64()).map(|ms| ms / 1000));
-            secs.map(iso_from_epoch)
+            secs.and_then(crate::clock::iso_utc)
         }
         _ => None,
     })
-}
-
-/// Seconds since 1970 as `YYYY-MM-DDTHH:MM:SSZ` (civil-from-days, UTC).
-pub fn iso_from_epoch(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
 }
 
 #[cfg(test)]
@@ -331,11 +311,5 @@ mod tests {
         assert_eq!(ids, vec![1, 2, 3, 4, 5]);
         assert_eq!(flat[2].depth(), 2);
         assert!(flat.iter().all(|u| u.children.is_empty()));
-    }
-
-    #[test]
-    fn iso_dates() {
-        assert_eq!(iso_from_epoch(0), "1970-01-01T00:00:00Z");
-        assert_eq!(iso_from_epoch(951_782_400), "2000-02-29T00:00:00Z");
     }
 }

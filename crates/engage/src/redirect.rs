@@ -20,7 +20,10 @@ pub const CALLBACK_PATH: &str = "/callback";
 pub fn validate_port(port: i64) -> Result<u16, Error> {
     match u16::try_from(port) {
         Ok(p) if p >= MIN_PORT => Ok(p),
-        _ => Err(Error::InvalidPort { port }),
+        _ => Err(Error::InvalidPort {
+            port,
+            min: MIN_PORT,
+        }),
     }
 }
 

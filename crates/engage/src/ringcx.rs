@@ -90,23 +90,6 @@ impl RingCx {
         login_from(&reply)
     }
 
-    /// Reloads the user details without a new exchange.
-    pub async fn login_details(&self, access: &SecretString) -> Result<UserDetails, Error> {
-        let request = self
-            .http
-            .client()
-            .get(self.hosts.ringcx_url("/api/auth/login"))
-            .bearer_auth(access.expose_secret());
-        let reply = self
-            .http
-            .send(Service::RingCx, request, AUTH_BODY_LIMIT)
-            .await?;
-        if !reply.is_success() {
-            return Err(api_error(&reply));
-        }
-        reply.json(Service::RingCx)
-    }
-
     /// Ends the RingCX session.
     pub async fn logout(&self, refresh: &SecretString) -> Result<(), Error> {
         let mut url = self.hosts.ringcx_url("/api/auth/logout/");

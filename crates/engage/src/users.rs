@@ -13,7 +13,7 @@ pub const MAX_PAGE: usize = 500;
 
 /// The columns the window can sort by. `Tree` is the server's order, parents
 /// before their children.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub enum SortKey {
     #[default]
@@ -27,7 +27,7 @@ pub enum SortKey {
 }
 
 /// What the window asks for: a search, an order and a window of rows.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Query {
     pub text: String,
@@ -38,9 +38,10 @@ pub struct Query {
 }
 
 /// One row as the list shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Row {
+    #[ts(type = "number")]
     pub user_id: i64,
     pub name: String,
     pub user_name: String,
@@ -53,7 +54,7 @@ pub struct Row {
 }
 
 /// A window of rows, with the counts the window shows as "N of M".
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Page {
     pub total: usize,

@@ -2,8 +2,10 @@
 //! credential store (macOS Keychain, Windows Credential Manager, the Secret
 //! Service on Linux), through keyring-core. Never anywhere else.
 //!
-//! Layout: the secrets of a profile are one JSON bundle, base64url-encoded
-//! and cut into chunks of at most `CHUNK` characters, so Windows' limit of
+//! The vault knows nothing of what it keeps: a profile's secrets arrive as
+//! one opaque text (the session serializes its bundle itself).
+//!
+//! Layout: the text is base64url-encoded and cut into chunks of at most `CHUNK` characters, so Windows' limit of
 //! about 2.5 KB per credential can never be hit. Chunks are written under a
 //! new generation, then one small "meta" entry is switched to it, then the
 //! old generation is deleted. The meta write is the commit: a crash or a
@@ -13,105 +15,23 @@
 //! Every call blocks (D-Bus, Keychain): call it from a blocking context.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use keyring_core::{CredentialStore, Entry};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
-use crate::rc::RcTokens;
-use crate::session::SignInMethod;
 use crate::Error;
 
 /// Characters per credential: 1000 ASCII characters are 2000 bytes even
 /// where the store keeps UTF-16, under Windows' 2560-byte limit.
 pub const CHUNK: usize = 1000;
 
-/// What a profile keeps to come back after a restart.
-#[derive(Clone)]
-pub struct Saved {
-    pub method: SignInMethod,
-    pub rc: Option<RcTokens>,
-    pub jwt: Option<SecretString>,
-    pub client_secret: Option<SecretString>,
-    pub ringcx_refresh: Option<SecretString>,
-}
-
-impl std::fmt::Debug for Saved {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Saved")
-            .field("method", &self.method)
-            .finish_non_exhaustive()
-    }
-}
-
 #[derive(Serialize, Deserialize)]
 struct Meta {
     v: u32,
     generation: u64,
     chunks: usize,
-}
-
-#[derive(Serialize, Deserialize)]
-struct Bundle {
-    method: SignInMethod,
-    rc_access: Option<String>,
-    rc_access_expires: Option<u64>,
-    rc_refresh: Option<String>,
-    rc_refresh_expires: Option<u64>,
-    rc_owner: Option<String>,
-    jwt: Option<String>,
-    client_secret: Option<String>,
-    ringcx_refresh: Option<String>,
-}
-
-fn secs(t: SystemTime) -> u64 {
-    t.duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
-
-/// Bounded to year 5138, so a damaged entry cannot overflow the clock.
-fn time(s: u64) -> SystemTime {
-    UNIX_EPOCH + Duration::from_secs(s.min(100_000_000_000))
-}
-
-fn expose(s: &Option<SecretString>) -> Option<String> {
-    s.as_ref().map(|s| s.expose_secret().to_string())
-}
-
-impl Bundle {
-    fn from_saved(s: &Saved) -> Self {
-        Bundle {
-            method: s.method,
-            rc_access: s.rc.as_ref().map(|t| t.access.expose_secret().to_string()),
-            rc_access_expires: s.rc.as_ref().map(|t| secs(t.access_expires_at)),
-            rc_refresh: s.rc.as_ref().and_then(|t| expose(&t.refresh)),
-            rc_refresh_expires: s.rc.as_ref().and_then(|t| t.refresh_expires_at.map(secs)),
-            rc_owner: s.rc.as_ref().and_then(|t| t.owner_id.clone()),
-            jwt: expose(&s.jwt),
-            client_secret: expose(&s.client_secret),
-            ringcx_refresh: expose(&s.ringcx_refresh),
-        }
-    }
-
-    fn into_saved(self) -> Saved {
-        let rc = self.rc_access.map(|access| RcTokens {
-            access: SecretString::from(access),
-            access_expires_at: time(self.rc_access_expires.unwrap_or(0)),
-            refresh: self.rc_refresh.map(SecretString::from),
-            refresh_expires_at: self.rc_refresh_expires.map(time),
-            owner_id: self.rc_owner,
-        });
-        Saved {
-            method: self.method,
-            rc,
-            jwt: self.jwt.map(SecretString::from),
-            client_secret: self.client_secret.map(SecretString::from),
-            ringcx_refresh: self.ringcx_refresh.map(SecretString::from),
-        }
-    }
 }
 
 /// One app's entries in one credential store.
@@ -164,11 +84,10 @@ impl Vault {
 
     /// Stores a profile's secrets, replacing what was there only once the
     /// new secrets are written whole.
-    pub fn save(&self, profile: &str, saved: &Saved) -> Result<(), Error> {
-        let json =
-            serde_json::to_vec(&Bundle::from_saved(saved)).map_err(|_| Error::KeychainCorrupt)?;
-        let encoded =
-            SecretString::from(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json));
+    pub fn save(&self, profile: &str, secret: &SecretString) -> Result<(), Error> {
+        let encoded = SecretString::from(
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret.expose_secret()),
+        );
         let text = encoded.expose_secret();
         // An unreadable meta must stop the save: guessing a generation could
         // overwrite the chunks the current meta points at.
@@ -212,7 +131,7 @@ impl Vault {
     }
 
     /// A profile's secrets, or `None` when nothing is stored.
-    pub fn load(&self, profile: &str) -> Result<Option<Saved>, Error> {
+    pub fn load(&self, profile: &str) -> Result<Option<SecretString>, Error> {
         let Some(meta) = self.meta(profile)? else {
             return Ok(None);
         };
@@ -228,11 +147,11 @@ impl Vault {
             }
         }
         let text = SecretString::from(text);
-        let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(text.expose_secret())
             .map_err(|_| Error::KeychainCorrupt)?;
-        let bundle: Bundle = serde_json::from_slice(&json).map_err(|_| Error::KeychainCorrupt)?;
-        Ok(Some(bundle.into_saved()))
+        let decoded = String::from_utf8(bytes).map_err(|_| Error::KeychainCorrupt)?;
+        Ok(Some(SecretString::from(decoded)))
     }
 
     /// Deletes every entry of a profile. Missing entries are not an error.
@@ -301,20 +220,20 @@ mod tests {
         Vault::with_store(mock::Store::new().unwrap(), "com.example.test")
     }
 
-    fn saved(jwt_len: usize) -> Saved {
-        Saved {
-            method: SignInMethod::Jwt,
-            rc: Some(RcTokens {
-                access: SecretString::from("rc-access".to_string()),
-                access_expires_at: time(2_000_000_000),
-                refresh: Some(SecretString::from("rc-refresh".to_string())),
-                refresh_expires_at: Some(time(2_100_000_000)),
-                owner_id: Some("222222".into()),
-            }),
-            jwt: Some(SecretString::from("j".repeat(jwt_len))),
-            client_secret: Some(SecretString::from("secret".to_string())),
-            ringcx_refresh: Some(SecretString::from("cx-refresh".to_string())),
-        }
+    fn secret(text: &str) -> SecretString {
+        SecretString::from(text.to_string())
+    }
+
+    fn saved(len: usize) -> SecretString {
+        secret(&format!("{{\"rc\":\"rc-access\",\"jwt\":\"{}\"}}", "j".repeat(len)))
+    }
+
+    fn text(v: &Vault, profile: &str) -> String {
+        v.load(profile)
+            .unwrap()
+            .unwrap()
+            .expose_secret()
+            .to_string()
     }
 
     #[test]
@@ -322,26 +241,9 @@ mod tests {
         let v = vault();
         assert!(v.load("p").unwrap().is_none());
         v.save("p", &saved(10)).unwrap();
-        let back = v.load("p").unwrap().unwrap();
-        assert_eq!(back.method, SignInMethod::Jwt);
-        let rc = back.rc.unwrap();
-        assert_eq!(rc.access.expose_secret(), "rc-access");
-        assert_eq!(rc.refresh.unwrap().expose_secret(), "rc-refresh");
-        assert_eq!(rc.access_expires_at, time(2_000_000_000));
-        assert_eq!(back.ringcx_refresh.unwrap().expose_secret(), "cx-refresh");
-
-        let mut next = saved(10);
-        next.ringcx_refresh = Some(SecretString::from("cx-refresh-2".to_string()));
-        v.save("p", &next).unwrap();
-        assert_eq!(
-            v.load("p")
-                .unwrap()
-                .unwrap()
-                .ringcx_refresh
-                .unwrap()
-                .expose_secret(),
-            "cx-refresh-2"
-        );
+        assert_eq!(text(&v, "p"), saved(10).expose_secret());
+        v.save("p", &secret("second ünïcode")).unwrap();
+        assert_eq!(text(&v, "p"), "second ünïcode");
         // The old generation is gone.
         assert!(matches!(
             v.entry(&Vault::chunk_user("p", 1, 0))
@@ -379,16 +281,7 @@ mod tests {
             assert!(piece.len() <= CHUNK && piece.is_ascii());
             assert!(piece.encode_utf16().count() * 2 <= 2560);
         }
-        assert_eq!(
-            v.load("p")
-                .unwrap()
-                .unwrap()
-                .jwt
-                .unwrap()
-                .expose_secret()
-                .len(),
-            9000
-        );
+        assert_eq!(text(&v, "p"), saved(9000).expose_secret());
     }
 
     #[test]
@@ -400,22 +293,12 @@ mod tests {
         let chunk = v.entry(&Vault::chunk_user("p", 2, 0)).unwrap();
         let cred: &mock::Cred = chunk.as_any().downcast_ref().unwrap();
         cred.set_error(keyring_core::Error::NoStorageAccess("locked".into()));
-        let mut next = saved(10);
-        next.ringcx_refresh = Some(SecretString::from("new".to_string()));
+        let next = secret("new");
         assert_eq!(v.save("p", &next).unwrap_err().code(), "keychain_locked");
-        let loaded = v.load("p").unwrap().unwrap();
-        assert_eq!(loaded.ringcx_refresh.unwrap().expose_secret(), "cx-refresh");
+        assert_eq!(text(&v, "p"), saved(10).expose_secret());
         // The next save goes through.
         v.save("p", &next).unwrap();
-        assert_eq!(
-            v.load("p")
-                .unwrap()
-                .unwrap()
-                .ringcx_refresh
-                .unwrap()
-                .expose_secret(),
-            "new"
-        );
+        assert_eq!(text(&v, "p"), "new");
     }
 
     #[test]
@@ -429,16 +312,7 @@ mod tests {
             v.save("p", &saved(20)).unwrap_err().code(),
             "keychain_locked"
         );
-        assert_eq!(
-            v.load("p")
-                .unwrap()
-                .unwrap()
-                .jwt
-                .unwrap()
-                .expose_secret()
-                .len(),
-            10
-        );
+        assert_eq!(text(&v, "p"), saved(10).expose_secret());
     }
 
     #[test]
@@ -457,10 +331,9 @@ mod tests {
 
     #[test]
     fn debug_shows_no_secret() {
-        let text = format!("{:?} {:?}", saved(5), vault());
-        assert!(
-            !text.contains("rc-access") && !text.contains("secret\""),
-            "{text}"
-        );
+        let v = vault();
+        v.save("p", &saved(5)).unwrap();
+        let shown = format!("{:?} {:?}", v.load("p").unwrap(), v);
+        assert!(!shown.contains("rc-access"), "{shown}");
     }
 }

@@ -11,7 +11,7 @@ use engage::hosts::Hosts;
 use engage::http::Http;
 use engage::limiter::ExchangeLimiter;
 use engage::rc::{RcApp, RcClient, RcTokens};
-use engage::session::{Credential, NoPersist, Session};
+use engage::session::{Credential, NoPersist, Services, Session};
 use engage::{Error, ExposeSecret, SecretString};
 use fake_ringcx::{Config, FakeServer, Fault, FaultKind};
 use tokio_util::sync::CancellationToken;
@@ -31,6 +31,13 @@ fn app(secret: Option<&str>) -> RcApp {
 
 fn rc(fake: &FakeServer, secret: Option<&str>) -> RcClient {
     RcClient::new(Http::new(), hosts(fake), app(secret)).unwrap()
+}
+
+fn services(limiter: Arc<ExchangeLimiter>) -> Services {
+    Services {
+        http: Http::new(),
+        limiter,
+    }
 }
 
 fn secret(s: &str) -> SecretString {
@@ -68,11 +75,10 @@ async fn sign_in(
     secret: Option<&str>,
 ) -> Result<Arc<Session>, Error> {
     Session::sign_in(
-        Http::new(),
+        &services(Arc::new(ExchangeLimiter::ringcx())),
         hosts(fake),
         app(secret),
         credential,
-        Arc::new(ExchangeLimiter::ringcx()),
         Arc::new(NoPersist),
     )
     .await
@@ -94,7 +100,7 @@ async fn browser_session(fake: &FakeServer) -> Arc<Session> {
 
 fn agent_name(s: &Session) -> String {
     s.status()
-        .profile
+        .identity
         .unwrap()
         .current_agent()
         .unwrap()
@@ -228,7 +234,7 @@ async fn profile_with_zero_one_and_three_agents() {
         })
         .await;
         let s = token_session(&fake).await;
-        let profile = s.status().profile.unwrap();
+        let profile = s.status().identity.unwrap();
         assert_eq!(profile.details.agent_details.len(), expect);
         assert_eq!(profile.details.main_account_id.as_deref(), Some("333333"));
         assert_eq!(profile.current_agent().is_some(), expect > 0);
@@ -241,7 +247,7 @@ async fn profile_with_zero_one_and_three_agents() {
             assert_eq!(s.select_agent(42).unwrap_err().code(), "unknown_agent");
             // The choice survives a renewal.
             s.renew().await.unwrap();
-            assert_eq!(s.status().profile.unwrap().agent_id, Some(111_113));
+            assert_eq!(s.status().identity.unwrap().agent_id, Some(111_113));
         }
     }
 }
@@ -273,7 +279,9 @@ async fn renews_ahead_of_expiry_and_rotates() {
     // so any reuse would have fallen back to an exchange.
     assert_eq!(fake.count("POST", "/api/auth/login/rc/accesstoken"), 1);
     // Calls work with the renewed token, never hitting an expired one.
-    s.accounts().await.unwrap();
+    s.call("GET", "/voice/api/v1/admin/accounts", &[], None)
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -342,7 +350,7 @@ async fn a_revoked_session_signs_out_with_the_reason() {
     assert!(!status.signed_in);
     assert_eq!(status.reason.unwrap().code, "session_ended");
     assert_eq!(
-        s.users(true, true).await.unwrap_err().code(),
+        s.user_table(true).await.unwrap_err().code(),
         "not_signed_in"
     );
 }
@@ -420,11 +428,10 @@ async fn the_client_side_limit_stops_the_sixth_exchange() {
     for i in 0..6 {
         let token = fake.mint_rc_access_token();
         let r = Session::sign_in(
-            Http::new(),
+            &services(limiter.clone()),
             hosts(&fake),
             app(None),
             Credential::Token(secret(&token)),
-            limiter.clone(),
             Arc::new(NoPersist),
         )
         .await;
@@ -471,7 +478,7 @@ async fn jwt_is_expired_renews_once_and_retries() {
     let fake = start(Config::default()).await;
     let s = token_session(&fake).await;
     fake.expire_ringcx_access_tokens();
-    let users = s.users(false, true).await.unwrap();
+    let users = s.user_table(false).await.unwrap();
     assert!(!users.is_empty());
     assert_eq!(fake.count("POST", "/api/auth/token/refresh"), 1);
     let statuses: Vec<u16> = fake
@@ -493,13 +500,14 @@ async fn users_as_tree_flat_and_active_only() {
     })
     .await;
     let s = token_session(&fake).await;
-    let all = s.users(false, true).await.unwrap();
+    let all = s.user_table(false).await.unwrap();
     assert_eq!(all.len(), 200);
-    let active = s.users(true, true).await.unwrap();
-    assert!(active.len() < all.len() && active.iter().all(|u| u.enabled != Some(false)));
-    let tree = s.users(false, false).await.unwrap();
-    assert!(tree.len() < 200, "a tree has fewer roots than users");
-    assert_eq!(engage::model::flatten_users(tree).len(), 200);
+    let active = s.user_table(true).await.unwrap();
+    let rows = active.page(&engage::users::Query {
+        limit: 500,
+        ..Default::default()
+    });
+    assert!(active.len() < all.len() && rows.rows.iter().all(|r| r.enabled));
 }
 
 #[tokio::test]
@@ -510,9 +518,7 @@ async fn user_table_pages_the_flattened_list() {
     })
     .await;
     let s = token_session(&fake).await;
-    let before = std::time::SystemTime::now();
-    let (table, received) = s.user_table(false).await.unwrap();
-    assert!(received >= before);
+    let table = s.user_table(false).await.unwrap();
     assert_eq!(table.len(), 300);
     let page = table.page(&engage::users::Query {
         sort: engage::users::SortKey::Name,
@@ -641,7 +647,7 @@ async fn access_denied_on_users_names_the_role() {
     })
     .await;
     let s = token_session(&fake).await;
-    let e = s.users(true, true).await.unwrap_err();
+    let e = s.user_table(true).await.unwrap_err();
     assert_eq!(e.code(), "needs_manage_users");
     assert!(e.to_string().contains("MANAGE_USERS"));
     // Elsewhere a 403 is a plain permission error.
@@ -657,7 +663,7 @@ async fn access_denied_on_users_names_the_role() {
 async fn api_faults_become_clear_errors() {
     let fake = start(Config::default()).await;
     let s = token_session(&fake).await;
-    let path = "/voice/api/v1/admin/accounts";
+    let path = "/voice/api/v1/admin/users";
     let cases: Vec<(FaultKind, &str)> = vec![
         (
             FaultKind::RateLimited {
@@ -681,7 +687,7 @@ async fn api_faults_become_clear_errors() {
     for (kind, code) in cases {
         fake.clear_faults();
         fake.fault(Fault::new(path, kind).with_times(1));
-        let e = s.accounts().await.unwrap_err();
+        let e = s.user_table(false).await.unwrap_err();
         assert_eq!(e.code(), code, "{e}");
         assert!(s.status().signed_in);
     }
@@ -728,7 +734,7 @@ async fn sign_out_logs_out_revokes_and_forgets() {
     assert_eq!(fake.count("DELETE", "/api/auth/logout/"), 1);
     assert_eq!(fake.count("POST", "/restapi/oauth/revoke"), 1);
     assert_eq!(
-        s.users(true, true).await.unwrap_err().code(),
+        s.user_table(true).await.unwrap_err().code(),
         "not_signed_in"
     );
 
@@ -798,7 +804,7 @@ mod vault {
 
     /// A browser sign-in whose session is saved in `vault` as profile "p".
     async fn sign_in_saved(fake: &FakeServer, vault: &Arc<Vault>) -> Arc<Session> {
-        persisted(fake, Arc::new(VaultPersist::new(vault.clone(), "p"))).await
+        persisted(fake, Arc::new(VaultPersist::new(vault.clone(), "p", None))).await
     }
 
     async fn persisted(
@@ -807,11 +813,10 @@ mod vault {
     ) -> Arc<Session> {
         let tokens = browser_tokens(fake, None).await.unwrap();
         Session::sign_in(
-            Http::new(),
+            &services(Arc::new(ExchangeLimiter::ringcx())),
             hosts(fake),
             app(None),
             Credential::Browser(tokens),
-            Arc::new(ExchangeLimiter::ringcx()),
             persist,
         )
         .await
@@ -819,14 +824,13 @@ mod vault {
     }
 
     async fn restore(fake: &FakeServer, vault: &Arc<Vault>) -> Result<Arc<Session>, Error> {
-        let saved = vault.load("p")?.expect("a saved session");
+        let saved = engage::session::Saved::from_secret(&vault.load("p")?.expect("a saved session"))?;
         Session::restore(
-            Http::new(),
+            &services(Arc::new(ExchangeLimiter::ringcx())),
             hosts(fake),
             app(None),
             saved,
-            Arc::new(ExchangeLimiter::ringcx()),
-            Arc::new(VaultPersist::new(vault.clone(), "p")),
+            Arc::new(VaultPersist::new(vault.clone(), "p", None)),
         )
         .await
     }
@@ -880,8 +884,14 @@ mod vault {
 
     struct Locked;
     impl engage::session::Persist for Locked {
-        fn save(&self, _: &engage::vault::Saved) -> Result<(), Error> {
+        fn load(&self) -> Result<Option<engage::session::Saved>, Error> {
             Err(Error::KeychainLocked)
+        }
+        fn save(&self, _: &engage::session::Saved) -> Result<(), Error> {
+            Err(Error::KeychainLocked)
+        }
+        fn lock(&self) -> Option<engage::lock::LockGuard> {
+            None
         }
         fn clear(&self) -> Result<(), Error> {
             Ok(())
@@ -899,7 +909,9 @@ mod vault {
         assert!(status.signed_in && !status.stored);
         assert_eq!(status.storage_error.unwrap().code, "keychain_locked");
         s.renew().await.unwrap();
-        s.accounts().await.unwrap();
+        s.call("GET", "/voice/api/v1/admin/accounts", &[], None)
+        .await
+        .unwrap();
     }
 }
 
@@ -912,23 +924,21 @@ async fn a_replaced_session_ends_remotely_but_keeps_the_new_saved_one() {
         keyring_core::mock::Store::new().unwrap(),
         "t",
     ));
-    let persist = || Arc::new(VaultPersist::new(vault.clone(), "p"));
+    let persist = || Arc::new(VaultPersist::new(vault.clone(), "p", None));
     let old = Session::sign_in(
-        Http::new(),
+        &services(Arc::new(ExchangeLimiter::ringcx())),
         hosts(&fake),
         app(None),
         Credential::Token(secret(&fake.mint_rc_access_token())),
-        Arc::new(ExchangeLimiter::ringcx()),
         persist(),
     )
     .await
     .unwrap();
     let new = Session::sign_in(
-        Http::new(),
+        &services(Arc::new(ExchangeLimiter::ringcx())),
         hosts(&fake),
         app(None),
         Credential::Token(secret(&fake.mint_rc_access_token())),
-        Arc::new(ExchangeLimiter::ringcx()),
         persist(),
     )
     .await

@@ -130,6 +130,17 @@ impl FakeServer {
             .count()
     }
 
+    /// Waits until at least `n` logged requests match, as `count` counts
+    /// them: an event to wait on, where a test needs a request in flight.
+    pub async fn wait_for(&self, method: &str, path_prefix: &str, n: usize) {
+        let mut logged = self.state.watch_log();
+        while self.count(method, path_prefix) < n {
+            if logged.changed().await.is_err() {
+                return;
+            }
+        }
+    }
+
     /// Queues a fault; queued faults are tried in order.
     pub fn fault(&self, fault: Fault) {
         self.state.push_fault(fault);

@@ -42,6 +42,8 @@ pub(crate) struct Shared {
     users: Mutex<UsersCache>,
     exchanges: Mutex<HashMap<String, VecDeque<Instant>>>,
     oauth_calls: Mutex<VecDeque<Instant>>,
+    /// Told of every request as it is logged, for tests that wait on one.
+    logged: tokio::sync::watch::Sender<u64>,
 }
 
 impl Shared {
@@ -54,6 +56,7 @@ impl Shared {
             users: Mutex::default(),
             exchanges: Mutex::default(),
             oauth_calls: Mutex::default(),
+            logged: tokio::sync::watch::channel(0).0,
         }
     }
 
@@ -78,7 +81,12 @@ impl Shared {
         log.next_id += 1;
         let id = log.next_id;
         log.entries.push((id, r));
+        self.logged.send_replace(id);
         id
+    }
+
+    pub fn watch_log(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.logged.subscribe()
     }
 
     pub fn set_status(&self, id: u64, status: u16) {

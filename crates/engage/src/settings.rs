@@ -1,5 +1,6 @@
 //! The non-secret settings file: profiles (server pair, client id, port,
-//! chosen agent) and which one is current. Secrets never go here.
+//! chosen agent), which one is current, and the update preference. Secrets
+//! never go here. The app and the command line share it.
 //!
 //! A file that does not parse, or has a version this build does not know, is
 //! moved aside (never silently dropped) and reported.
@@ -9,10 +10,14 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::Error;
+
 pub const FILE_NAME: &str = "settings.json";
 const VERSION: u32 = 1;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One profile's saved form: where it signs in, with which app, on which
+/// redirect port, and the agent last chosen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileSettings {
     pub rc_server: String,
@@ -20,31 +25,21 @@ pub struct ProfileSettings {
     pub client_id: String,
     pub port: u16,
     #[serde(default)]
+    #[ts(type = "number | null")]
     pub agent_id: Option<i64>,
 }
 
 impl Default for ProfileSettings {
     fn default() -> Self {
-        let p = engage::hosts::PRESETS[0];
+        let p = crate::hosts::PRESETS[0];
         ProfileSettings {
             rc_server: p.rc.into(),
             ringcx_server: p.ringcx.into(),
             client_id: String::new(),
-            port: engage::redirect::DEFAULT_PORT,
+            port: crate::redirect::DEFAULT_PORT,
             agent_id: None,
         }
     }
-}
-
-/// Where the window was, in physical pixels.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct WindowGeometry {
-    pub x: i32,
-    pub y: i32,
-    pub width: u32,
-    pub height: u32,
-    #[serde(default)]
-    pub maximized: bool,
 }
 
 /// Update checks: off until the user turns them on.
@@ -63,8 +58,6 @@ pub struct Settings {
     pub current: String,
     pub profiles: BTreeMap<String, ProfileSettings>,
     #[serde(default)]
-    pub window: Option<WindowGeometry>,
-    #[serde(default)]
     pub updates: UpdateSettings,
 }
 
@@ -74,7 +67,6 @@ impl Default for Settings {
             version: VERSION,
             current: "default".into(),
             profiles: BTreeMap::new(),
-            window: None,
             updates: UpdateSettings::default(),
         }
     }
@@ -86,6 +78,48 @@ impl Settings {
             .get(&self.current)
             .cloned()
             .unwrap_or_default()
+    }
+
+    /// The profile names, sorted, with the current one even if unsaved.
+    pub fn profile_list(&self) -> ProfileList {
+        let mut names: Vec<String> = self.profiles.keys().cloned().collect();
+        if !names.contains(&self.current) {
+            names.push(self.current.clone());
+            names.sort();
+        }
+        ProfileList {
+            names,
+            current: self.current.clone(),
+        }
+    }
+}
+
+/// The profile names and which one is current.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct ProfileList {
+    pub names: Vec<String>,
+    pub current: String,
+}
+
+/// The longest profile name.
+pub const MAX_PROFILE_NAME: usize = 40;
+
+/// A profile name as typed: trimmed, 1 to 40 letters, digits, spaces, `-`,
+/// `_` or `.`. Names key keychain entries and lock files, so nothing else
+/// is let in.
+pub fn validate_profile_name(raw: &str) -> Result<String, Error> {
+    let name = raw.trim();
+    let ok = !name.is_empty()
+        && name.chars().count() <= MAX_PROFILE_NAME
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.'));
+    if ok {
+        Ok(name.to_string())
+    } else {
+        Err(Error::InvalidProfileName {
+            max: MAX_PROFILE_NAME,
+        })
     }
 }
 
@@ -126,10 +160,7 @@ impl SettingsFile {
                     Ok(s) => format!("it is from another version of Engage Desk ({})", s.version),
                     Err(_) => "it could not be read".to_string(),
                 };
-                let stamp = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map(|d| d.as_secs())
-                    .unwrap_or(0);
+                let stamp = crate::clock::unix_secs(std::time::SystemTime::now());
                 let aside = dir.join(format!("{FILE_NAME}.bad-{stamp}"));
                 let kept = std::fs::rename(&path, &aside).is_ok();
                 file.warning = Some(if kept {
@@ -184,6 +215,27 @@ mod tests {
         let back = SettingsFile::load(dir.path());
         assert_eq!(back.settings, f.settings);
         assert_eq!(back.settings.current_profile().agent_id, Some(7));
+    }
+
+    #[test]
+    fn names_are_checked_and_listed() {
+        assert_eq!(validate_profile_name("  Sandbox EU ").unwrap(), "Sandbox EU");
+        assert_eq!(validate_profile_name("prod_2.x-b").unwrap(), "prod_2.x-b");
+        assert_eq!(validate_profile_name("Zoë").unwrap(), "Zoë");
+        for bad in ["", "   ", "a/b", "x:y", &"n".repeat(41), "tab\there"] {
+            let e = validate_profile_name(bad).unwrap_err();
+            assert_eq!(e.code(), "invalid_profile_name", "{bad:?}");
+        }
+        let mut s = Settings::default();
+        s.profiles.insert("b".into(), ProfileSettings::default());
+        s.current = "a".into();
+        assert_eq!(s.profile_list().names, ["a", "b"]);
+        // An old file's window geometry is ignored, not an error.
+        let old: Settings = serde_json::from_str(
+            r#"{"version":1,"current":"x","profiles":{},"window":{"x":1,"y":2,"width":3,"height":4}}"#,
+        )
+        .unwrap();
+        assert_eq!(old.current, "x");
     }
 
     #[test]

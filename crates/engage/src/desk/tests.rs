@@ -1,0 +1,446 @@
+//! The desk's lifecycle rules against the fake server over loopback, with
+//! keyring-core's mock store standing in for the OS keychain (the real
+//! gnome-keyring runs the same rules in the e2e suite).
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use fake_ringcx::{Config, FakeServer, Fault, FaultKind};
+use keyring_core::mock;
+use secrecy::SecretString;
+
+use super::*;
+use crate::error::ErrorCode;
+use crate::vault::Vault;
+use crate::{SignInForm, SignInWith};
+
+const SERVICE: &str = "com.engagedesk.test";
+
+fn desk(dir: &Path, store: &Arc<keyring_core::CredentialStore>) -> Desk {
+    Desk::open(DeskConfig {
+        service: SERVICE.into(),
+        config_dir: Some(dir.join("config")),
+        data_dir: Some(dir.join("data")),
+        keychain: Keychain::Store(store.clone()),
+    })
+}
+
+fn form(fake: &FakeServer) -> SignInForm {
+    SignInForm {
+        rc_server: fake.url(),
+        ringcx_server: fake.url(),
+        client_id: "fake-client-id".into(),
+        client_secret: None,
+    }
+}
+
+fn token(fake: &FakeServer) -> SignInWith<'static> {
+    SignInWith::Token(SecretString::from(fake.mint_rc_access_token()))
+}
+
+fn stored(store: &Arc<keyring_core::CredentialStore>, profile: &str) -> bool {
+    Vault::with_store(store.clone(), SERVICE)
+        .load(profile)
+        .unwrap()
+        .is_some()
+}
+
+struct World {
+    fake: FakeServer,
+    dir: tempfile::TempDir,
+    store: Arc<keyring_core::CredentialStore>,
+}
+
+async fn world_with(config: Config) -> World {
+    World {
+        fake: FakeServer::start_with(config, 0).await.unwrap(),
+        dir: tempfile::tempdir().unwrap(),
+        store: mock::Store::new().unwrap(),
+    }
+}
+
+async fn world() -> World {
+    world_with(Config::default()).await
+}
+
+impl World {
+    fn desk(&self) -> Desk {
+        desk(self.dir.path(), &self.store)
+    }
+
+    /// A desk signed in on the default profile, with its session stored.
+    async fn signed_in(&self) -> Desk {
+        let d = self.desk();
+        let status = d.sign_in(form(&self.fake), token(&self.fake)).await.unwrap();
+        assert!(status.signed_in && status.stored, "{status:?}");
+        d
+    }
+
+    /// Every secret the fake issued that reached it again in a request.
+    fn secrets_sent(&self, to: &FakeServer) -> Vec<String> {
+        let issued = self.fake.issued_tokens();
+        to.requests()
+            .iter()
+            .flat_map(|r| {
+                let mut seen: Vec<&str> = r.form.iter().map(|(_, v)| v.as_str()).collect();
+                seen.extend(r.headers.iter().map(|(_, v)| v.as_str()));
+                seen.push(&r.path);
+                seen.into_iter().map(str::to_string).collect::<Vec<_>>()
+            })
+            .filter(|v| issued.iter().any(|t| v.contains(t.as_str())))
+            .collect()
+    }
+}
+
+#[tokio::test]
+async fn a_stored_session_comes_back_in_a_new_desk() {
+    let w = world().await;
+    let first = w.signed_in().await;
+    drop(first);
+    let d = w.desk();
+    let status = d.restore().await.unwrap();
+    assert!(status.signed_in, "{status:?}");
+    assert_eq!(w.fake.count("POST", "/api/auth/token/refresh"), 1);
+    // The form the sign-in used is remembered for the profile.
+    assert_eq!(d.profile_settings().rc_server, w.fake.url());
+}
+
+#[tokio::test]
+async fn edited_settings_get_no_secret_sent_anywhere() {
+    let w = world().await;
+    let elsewhere = FakeServer::start(0).await.unwrap();
+    drop(w.signed_in().await);
+    // The file is edited to point both servers at another address.
+    let d = w.desk();
+    d.update_settings(|s| {
+        let p = s.profiles.get_mut("default").unwrap();
+        p.rc_server = elsewhere.url();
+        p.ringcx_server = elsewhere.url();
+    });
+    drop(d);
+    w.fake.clear_requests();
+    let d = w.desk();
+    let status = d.restore().await.unwrap();
+    assert!(!status.signed_in);
+    assert_eq!(status.reason.unwrap().code, ErrorCode::SettingsChanged);
+    assert!(elsewhere.requests().is_empty(), "{:?}", elsewhere.requests());
+    assert!(w.fake.requests().is_empty(), "{:?}", w.fake.requests());
+    assert!(w.secrets_sent(&elsewhere).is_empty());
+    // Nothing is lost: the saved session waits for the settings to come back.
+    assert!(stored(&w.store, "default"));
+
+    // Another client id, and addresses that do not parse, are refused too.
+    for (rc, client) in [(w.fake.url(), "other-app"), ("not a url".into(), "fake-client-id")] {
+        d.update_settings(|s| {
+            let p = s.profiles.get_mut("default").unwrap();
+            p.rc_server = rc.clone();
+            p.ringcx_server = w.fake.url();
+            p.client_id = client.into();
+        });
+        let status = d.restore().await.unwrap();
+        assert_eq!(status.reason.unwrap().code, ErrorCode::SettingsChanged);
+    }
+    assert!(w.fake.requests().is_empty(), "{:?}", w.fake.requests());
+
+    // Put back, the same saved session signs in.
+    d.update_settings(|s| {
+        let p = s.profiles.get_mut("default").unwrap();
+        p.rc_server = w.fake.url();
+        p.client_id = "fake-client-id".into();
+    });
+    assert!(d.restore().await.unwrap().signed_in);
+}
+
+#[tokio::test]
+async fn a_bundle_without_hosts_asks_for_one_sign_in() {
+    let w = world().await;
+    let d = w.desk();
+    d.update_settings(|s| {
+        s.profiles.insert(
+            "default".into(),
+            ProfileSettings {
+                rc_server: w.fake.url(),
+                ringcx_server: w.fake.url(),
+                ..Default::default()
+            },
+        );
+    });
+    let old = r#"{"method":"token","rc_access":"a","rc_access_expires":1,"rc_refresh":null,"rc_refresh_expires":null,"rc_owner":null,"jwt":null,"client_secret":null,"ringcx_refresh":"x"}"#;
+    Vault::with_store(w.store.clone(), SERVICE)
+        .save("default", &SecretString::from(old.to_string()))
+        .unwrap();
+    let status = d.restore().await.unwrap();
+    assert_eq!(status.reason.unwrap().code, ErrorCode::SavedSessionOutdated);
+    assert!(w.fake.requests().is_empty());
+}
+
+#[tokio::test]
+async fn restores_are_single_flight() {
+    let w = world().await;
+    drop(w.signed_in().await);
+    let d = w.desk();
+    let (a, b) = tokio::join!(d.restore(), d.restore());
+    assert!(a.unwrap().signed_in && b.unwrap().signed_in);
+    assert_eq!(w.fake.count("POST", "/api/auth/token/refresh"), 1);
+}
+
+#[tokio::test]
+async fn a_restore_that_ends_after_a_profile_switch_installs_nothing() {
+    let w = world().await;
+    drop(w.signed_in().await);
+    w.fake.fault(
+        Fault::new("/api/auth/token/refresh", FaultKind::Delay(Duration::from_millis(300)))
+            .with_method("POST"),
+    );
+    let d = Arc::new(w.desk());
+    let restoring = tokio::spawn({
+        let d = d.clone();
+        async move { d.restore().await }
+    });
+    // Switch once the restore's renewal is on the wire.
+    w.fake.wait_for("POST", "/api/auth/token/refresh", 1).await;
+    d.switch_profile("Sandbox").await.unwrap();
+    let status = restoring.await.unwrap().unwrap();
+    assert!(!status.signed_in, "{status:?}");
+    assert!(d.session().await.is_err());
+    assert!(!d.status().await.signed_in);
+    // What it renewed is saved: the first profile comes back later.
+    d.switch_profile("default").await.unwrap();
+    assert!(d.restore().await.unwrap().signed_in);
+}
+
+#[tokio::test]
+async fn a_sign_in_in_progress_holds_the_profile_and_the_desk() {
+    let w = world().await;
+    let d = Arc::new(w.desk());
+    let (opened_tx, opened_rx) = tokio::sync::oneshot::channel::<()>();
+    let opened = std::sync::Mutex::new(Some(opened_tx));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let browser = tokio::spawn({
+        let d = d.clone();
+        let f = form(&w.fake);
+        async move {
+            // A browser that never comes back.
+            let open = move |_: &url::Url| {
+                if let Some(tx) = opened.lock().unwrap().take() {
+                    let _ = tx.send(());
+                }
+                Ok(())
+            };
+            d.sign_in(
+                f,
+                SignInWith::Browser {
+                    port: i64::from(port),
+                    open: &open,
+                },
+            )
+            .await
+        }
+    });
+    opened_rx.await.unwrap();
+    assert!(d.signing_in());
+    assert_eq!(
+        d.switch_profile("Other").await.unwrap_err().code(),
+        ErrorCode::SignInInProgress
+    );
+    assert_eq!(
+        d.sign_in(form(&w.fake), token(&w.fake)).await.unwrap_err().code(),
+        ErrorCode::SignInInProgress
+    );
+    assert_eq!(d.restore().await.unwrap_err().code(), ErrorCode::SignInInProgress);
+    assert!(d.cancel_sign_in());
+    assert_eq!(
+        browser.await.unwrap().unwrap_err().code(),
+        ErrorCode::SignInCancelled
+    );
+    assert!(!d.signing_in() && !d.cancel_sign_in());
+    // A cancelled sign-in changes nothing that was saved.
+    assert_eq!(d.profile_settings(), ProfileSettings::default());
+    d.switch_profile("Other").await.unwrap();
+}
+
+#[tokio::test]
+async fn the_profile_is_fixed_while_signed_in() {
+    let w = world().await;
+    let d = w.signed_in().await;
+    assert_eq!(
+        d.switch_profile("Other").await.unwrap_err().code(),
+        ErrorCode::SignedIn
+    );
+    assert_eq!(
+        d.switch_profile("a/b").await.unwrap_err().code(),
+        ErrorCode::InvalidProfileName
+    );
+    d.sign_out().await;
+    let other = d.switch_profile(" Other ").await.unwrap();
+    assert_eq!(other, ProfileSettings::default());
+    assert_eq!(d.profiles().names, ["Other", "default"]);
+    assert_eq!(d.current_profile(), "Other");
+}
+
+#[tokio::test]
+async fn a_new_sign_in_replaces_the_old_session_and_ends_it_remotely() {
+    let w = world().await;
+    let d = w.signed_in().await;
+    let first = d.session().await.unwrap();
+    let status = d.sign_in(form(&w.fake), token(&w.fake)).await.unwrap();
+    assert!(status.signed_in);
+    assert_eq!(w.fake.count("DELETE", "/api/auth/logout/"), 1);
+    assert!(!Arc::ptr_eq(&first, &d.session().await.unwrap()));
+    // The store holds the new session: a new desk restores it.
+    drop(d);
+    assert!(w.desk().restore().await.unwrap().signed_in);
+}
+
+#[tokio::test]
+async fn sign_out_and_forget_leave_nothing_behind() {
+    let w = world().await;
+    let d = w.signed_in().await;
+    let status = d.sign_out().await;
+    assert!(!status.signed_in && status.reason.is_none());
+    assert!(!stored(&w.store, "default"));
+    assert_eq!(w.fake.count("DELETE", "/api/auth/logout/"), 1);
+
+    // With no live session (a restore that failed offline), the saved
+    // entries still go.
+    drop(w.signed_in().await);
+    let d = w.desk();
+    w.fake.fault(Fault::new("/api/auth/token/refresh", FaultKind::Reset));
+    assert_eq!(d.restore().await.unwrap_err().code(), ErrorCode::Network);
+    assert!(stored(&w.store, "default"), "a transient failure keeps it");
+    d.sign_out().await;
+    assert!(!stored(&w.store, "default"));
+
+    let d = w.signed_in().await;
+    d.forget_profile().await;
+    assert!(!stored(&w.store, "default"));
+    assert!(d.settings().profiles.is_empty());
+}
+
+#[tokio::test]
+async fn the_user_list_is_only_for_the_session_that_loaded_it() {
+    let w = world().await;
+    let d = w.signed_in().await;
+    assert_eq!(
+        d.users_page(crate::users::Query::default()).await.unwrap_err().code(),
+        ErrorCode::UsersNotLoaded
+    );
+    let loaded = d.load_users(false).await.unwrap();
+    assert_eq!(loaded.total, 20);
+    let page = d
+        .users_page(crate::users::Query {
+            limit: 5,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!((page.total, page.rows.len()), (20, 5));
+    let id = page.rows[0].user_id;
+    assert_eq!(d.user_details(id).await.unwrap()["userId"], id);
+    assert_eq!(d.user_details(-5).await.unwrap_err().code(), ErrorCode::UserNotFound);
+    // A new session does not see the old one's list.
+    d.sign_in(form(&w.fake), token(&w.fake)).await.unwrap();
+    assert_eq!(d.user_details(id).await.unwrap_err().code(), ErrorCode::UsersNotLoaded);
+    d.load_users(false).await.unwrap();
+    d.sign_out().await;
+    assert_eq!(d.user_details(id).await.unwrap_err().code(), ErrorCode::NotSignedIn);
+    assert_eq!(d.load_users(false).await.unwrap_err().code(), ErrorCode::NotSignedIn);
+}
+
+#[tokio::test]
+async fn events_follow_the_current_session_and_the_agent_is_remembered() {
+    let w = world_with(Config {
+        agents: 2,
+        ..Config::default()
+    })
+    .await;
+    let d = w.desk();
+    let mut events = d.subscribe();
+    d.sign_in(form(&w.fake), token(&w.fake)).await.unwrap();
+    events.changed().await.unwrap();
+    assert!(events.borrow_and_update().signed_in);
+    let session = d.session().await.unwrap();
+    let agents: Vec<i64> = session.status().identity.unwrap().details.agent_details.iter().map(|a| a.agent_id).collect();
+    let identity = d.select_agent(agents[1]).await.unwrap();
+    assert_eq!(identity.agent_id, Some(agents[1]));
+    events.changed().await.unwrap();
+    assert_eq!(events.borrow_and_update().identity.as_ref().unwrap().agent_id, Some(agents[1]));
+    assert_eq!(d.profile_settings().agent_id, Some(agents[1]));
+    assert_eq!(d.select_agent(-1).await.unwrap_err().code(), ErrorCode::UnknownAgent);
+    // A renewal of the current session reaches subscribers.
+    session.renew().await.unwrap();
+    events.changed().await.unwrap();
+    assert_eq!(events.borrow_and_update().renewals, 1);
+    d.sign_out().await;
+    events.changed().await.unwrap();
+    assert!(!events.borrow_and_update().signed_in);
+    // A restored session comes back with the remembered agent.
+    drop(d);
+    drop(w.signed_in().await);
+    let status = w.desk().restore().await.unwrap();
+    assert_eq!(status.identity.unwrap().agent_id, Some(agents[1]));
+}
+
+#[tokio::test]
+async fn a_failed_sign_in_changes_no_saved_form() {
+    let w = world().await;
+    let d = w.desk();
+    let mut f = form(&w.fake);
+    f.client_id = "  ".into();
+    let e = d
+        .sign_in(
+            f,
+            SignInWith::Jwt(SecretString::from("fake-jwt-credential".to_string())),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::MissingClientId);
+    let e = d
+        .sign_in(form(&w.fake), SignInWith::Token(SecretString::from("dead".to_string())))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::PastedTokenExpired);
+    assert!(d.settings().profiles.is_empty());
+    assert!(!d.signing_in());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_desks_on_one_store_never_spend_a_refresh_token_twice() {
+    let w = world_with(Config {
+        ringcx_access_ttl: Duration::from_secs(2),
+        ..Config::default()
+    })
+    .await;
+    drop(w.signed_in().await);
+    let (a, b) = (w.desk(), w.desk());
+    assert!(a.restore().await.unwrap().signed_in);
+    assert!(b.restore().await.unwrap().signed_in);
+    let (sa, sb) = (a.session().await.unwrap(), b.session().await.unwrap());
+    for _ in 0..5 {
+        let (ra, rb) = tokio::join!(sa.renew(), sb.renew());
+        ra.unwrap();
+        rb.unwrap();
+    }
+    let spent: Vec<String> = w
+        .fake
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path == "/api/auth/token/refresh")
+        .map(|r| {
+            assert_eq!(r.status, 200, "a refresh was refused");
+            r.form
+                .iter()
+                .find(|(k, _)| k == "refresh_token")
+                .map(|(_, v)| v.clone())
+                .unwrap()
+        })
+        .collect();
+    let unique: std::collections::BTreeSet<_> = spent.iter().collect();
+    assert_eq!(unique.len(), spent.len(), "a refresh token was spent twice");
+    assert!(sa.status().signed_in && sb.status().signed_in);
+}

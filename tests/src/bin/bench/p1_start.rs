@@ -1,0 +1,114 @@
+//! P1, start-up: how long a user waits for the login form, and where that
+//! time goes, against an empty Tauri app started the same way.
+
+use std::collections::HashMap;
+
+use anyhow::{Context, Result};
+
+use crate::figure::{Figure, Side};
+use crate::marks::{marks, split_text, Part, Split};
+use crate::process::{find_pid, in_window, process_start_ms};
+use crate::setup::Setup;
+use crate::stats::stats;
+
+/// Process start to the login form interactive (`data-ready-at`).
+pub(crate) async fn p1_startup(setup: &Setup) -> Figure {
+    let mut figure = Figure::new(
+        "P1",
+        "start-up: process start → UI ready mark (ms)",
+        "ms",
+        setup.runs,
+    );
+    // One start of each, not counted: the first start of a binary just
+    // built reads it and its libraries from disk.
+    for side in [Side::App, Side::Floor] {
+        if let Err(e) = startup(setup, side, 0).await {
+            eprintln!("bench: P1 warm-up {} failed: {e:#}", side.name());
+        }
+    }
+    let mut splits: HashMap<&str, Vec<Split>> = HashMap::new();
+    for run in 1..=setup.runs {
+        for side in [Side::App, Side::Floor] {
+            let sample = startup(setup, side, run).await;
+            if let Ok(s) = &sample {
+                splits.entry(side.name()).or_default().push(*s);
+            }
+            figure.record(side, run, sample.map(|s| s.total));
+        }
+    }
+    let app = splits.remove("app").unwrap_or_default();
+    let floor = splits.remove("floor").unwrap_or_default();
+    if !app.is_empty() && !floor.is_empty() {
+        figure.notes.push(format!(
+            "median split, app: {}",
+            split_text(&app, "the ready mark")
+        ));
+        figure.notes.push(format!(
+            "median split, floor: {}",
+            split_text(&floor, "the ready mark")
+        ));
+        let part = |v: &[Split], f: Part| {
+            stats(&v.iter().map(f).collect::<Vec<_>>()).map_or(0.0, |s| s.median)
+        };
+        let extra = part(&app, |s| s.total) - part(&floor, |s| s.total);
+        let parts: [(&str, Part); 4] = [
+            (
+                "the app's Rust set-up before its page starts loading (plugins, \
+                 settings, the window; Tauri's and WebKit's own start-up are in the \
+                 floor too)",
+                |s| s.to_page,
+            ),
+            (
+                "the HTML and CSS (index.html, style.css), parsed before the scripts",
+                |s| s.to_dom - s.scripts,
+            ),
+            (
+                "the page's JavaScript modules, between the HTML parsed and \
+                 DOMContentLoaded: main.js and the modules it imports, each fetched \
+                 through Tauri's custom protocol only once the module importing it has \
+                 arrived and been parsed. Bundling them into one file, or listing them \
+                 in index.html as `<link rel=\"modulepreload\">` so WebKit fetches them \
+                 at once, should remove most of it (WebKit gives no Resource Timing for \
+                 the custom protocol, so the waterfall itself is not measured here)",
+                |s| s.scripts,
+            ),
+            (
+                "the page's start-up calls before it marks the form ready (app info, \
+                 update preferences, the session listener, the sign-in form's set-up \
+                 and the stored-session look-up in the keychain), awaited one after \
+                 another",
+                Split::rest,
+            ),
+        ];
+        if let Some((what, f)) = parts.iter().max_by(|a, b| {
+            let d = |f: Part| part(&app, f) - part(&floor, f);
+            d(a.1).total_cmp(&d(b.1))
+        }) {
+            figure.removable = Some(format!(
+                "{:+.0} ms of the app's {extra:.0} ms over the floor ({:.0} ms against \
+                 the floor's {:.0}) go to {what}.",
+                part(&app, *f) - part(&floor, *f),
+                part(&app, *f),
+                part(&floor, *f),
+            ));
+        }
+    }
+    figure
+}
+
+/// One start-up of the app or the floor in a fresh world.
+async fn startup(setup: &Setup, side: Side, run: usize) -> Result<Split> {
+    let binary = match side {
+        Side::App => &setup.app,
+        Side::Floor => &setup.bare,
+    };
+    let name = format!("p1-{}-{run}", side.name());
+    in_window(&name, binary, &[], async |app, world| {
+        app.ready().await?;
+        let marks = marks(app).await?;
+        let ready_at = marks.ready_at.context("no data-ready-at on <html>")?;
+        let pid = find_pid(world, binary)?;
+        marks.split(ready_at, process_start_ms(pid)?)
+    })
+    .await
+}
