@@ -1,5 +1,6 @@
 // The app's own commands go under the ACL: each one gets an `allow-<name>`
-// permission, and capabilities/ grants only those the UI calls.
+// permission, and capabilities/ grants only those the UI calls. Keep in step
+// with `generate_handler!` in src/lib.rs (tests/contract.rs checks).
 const COMMANDS: &[&str] = &[
     "app_info",
     "redirect_uri",

@@ -4,11 +4,10 @@
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 
-use crate::error::CommandError;
+use crate::error::{Error, Result};
 
-pub fn write<R: Runtime>(app: &AppHandle<R>, text: String) -> Result<(), CommandError> {
-    app.clipboard().write_text(text).map_err(|_| CommandError {
-        code: "clipboard",
-        message: "Engage Desk could not write to the clipboard. Try again.".into(),
-    })
+pub fn write<R: Runtime>(app: &AppHandle<R>, text: String) -> Result<()> {
+    app.clipboard()
+        .write_text(text)
+        .map_err(|_| Error::Clipboard)
 }

@@ -1,68 +1,102 @@
-//! The Tauri shell: app state, commands and plugins. All logic is in `engage`.
+//! The Tauri shell: window, plugins, and the commands the window calls.
+//! Every rule about sessions and profiles is in `engage::Desk`.
 
 mod clipboard;
-mod commands;
+pub mod commands;
 mod error;
-mod profiles;
-mod settings;
-mod state;
+mod events;
 mod updates;
-mod users;
 mod window_state;
+pub mod wire;
 
+use engage::settings::ProfileSettings;
+use engage::{Desk, DeskConfig, Keychain};
 use tauri::{Manager, Runtime};
 
-pub use commands::{AppInfo, SESSION_EVENT};
-pub use error::CommandError;
-pub use state::AppState;
+pub use commands::session::{Demo, SESSION_EVENT};
+pub use error::{Code, Error, ErrorBody, ShellCode};
 pub use updates::UPDATE_EVENT;
+
+/// What the shell holds besides the desk.
+pub struct Shell {
+    pub demo: Option<Demo>,
+}
+
+/// The desk for an app identifier: settings in the OS config folder, lock
+/// files in its data folder (the folders Tauri's path resolver uses), and
+/// the OS keychain under the identifier.
+pub fn open_desk(identifier: &str) -> Desk {
+    Desk::open(DeskConfig {
+        service: identifier.to_string(),
+        config_dir: dirs::config_dir().map(|d| d.join(identifier)),
+        data_dir: dirs::data_dir().map(|d| d.join(identifier)),
+        keychain: Keychain::Platform,
+    })
+}
+
+/// `make demo` points the form at the fake server, in a profile of its own
+/// so its tokens never mix with a real one.
+fn demo_from_env(desk: &Desk) -> Option<Demo> {
+    let server = std::env::var("ENGAGE_DEMO_SERVER").ok()?;
+    let demo = Demo {
+        client_id: std::env::var("ENGAGE_DEMO_CLIENT_ID")
+            .unwrap_or_else(|_| "fake-client-id".into()),
+        server,
+    };
+    let saved = desk.settings().profiles.get("demo").cloned();
+    desk.pin_profile(
+        "demo",
+        ProfileSettings {
+            rc_server: demo.server.clone(),
+            ringcx_server: demo.server.clone(),
+            client_id: demo.client_id.clone(),
+            ..saved.unwrap_or_default()
+        },
+    );
+    Some(demo)
+}
 
 /// Registers state, plugins and commands on any runtime, so tests can use
 /// the mock runtime.
-pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
-    let window = state
-        .settings
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .settings
-        .window;
+pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, desk: Desk) -> tauri::Builder<R> {
+    let demo = demo_from_env(&desk);
     builder
-        .manage(state)
-        .manage(updates::Pending::default())
-        .setup(move |app| {
-            if let (Some(g), Some(w)) = (window, app.get_webview_window("main")) {
-                window_state::restore(&w, g);
-            }
+        .manage(desk)
+        .manage(Shell { demo })
+        .manage(updates::Found::default())
+        .setup(|app| {
+            events::forward(app.handle());
             updates::check_on_start(app.handle());
             Ok(())
         })
         .on_window_event(window_state::on_event)
+        .plugin(window_state::plugin())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_updater::Builder::new().build())
         .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::redirect_uri,
-            commands::sign_in_browser,
-            commands::cancel_sign_in,
-            commands::sign_in_jwt,
-            commands::sign_in_token,
-            commands::session,
-            commands::select_agent,
-            commands::sign_out,
-            commands::restore_session,
-            commands::forget_profile,
-            commands::copy_token,
-            profiles::switch_profile,
-            users::users_load,
-            users::users_page,
-            users::user_details,
-            users::copy_user_json,
-            users::copy_redirect_uri,
-            updates::update_prefs,
-            updates::set_update_check,
-            updates::check_update,
-            updates::install_update,
+            commands::session::app_info,
+            commands::auth::redirect_uri,
+            commands::auth::sign_in_browser,
+            commands::auth::cancel_sign_in,
+            commands::auth::sign_in_jwt,
+            commands::auth::sign_in_token,
+            commands::session::session,
+            commands::session::select_agent,
+            commands::session::sign_out,
+            commands::session::restore_session,
+            commands::session::forget_profile,
+            commands::session::copy_token,
+            commands::session::switch_profile,
+            commands::users::users_load,
+            commands::users::users_page,
+            commands::users::user_details,
+            commands::users::copy_user_json,
+            commands::auth::copy_redirect_uri,
+            commands::updates::update_prefs,
+            commands::updates::set_update_check,
+            commands::updates::check_update,
+            commands::updates::install_update,
         ])
 }
 
@@ -78,11 +112,8 @@ pub fn run() -> i32 {
             }
         }));
     let context = tauri::generate_context!();
-    let identifier = context.config().identifier.clone();
-    // Tauri's app_config_dir: the OS config folder plus the identifier.
-    let config_dir = dirs::config_dir().map(|d| d.join(&identifier));
-    let state = AppState::new(config_dir, identifier);
-    match app_builder(builder, state).run(context) {
+    let desk = open_desk(&context.config().identifier.clone());
+    match app_builder(builder, desk).run(context) {
         Ok(()) => 0,
         Err(e) => {
             tracing::error!("Engage Desk could not start: {e}");

@@ -5,22 +5,28 @@
 
 use std::sync::Mutex;
 
+use engage::Desk;
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, Manager, Runtime, State};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tauri_plugin_updater::{Update, UpdaterExt};
 use url::Url;
 
-use crate::error::CommandError;
-use crate::state::AppState;
+use crate::error::{Error, Result};
 
 /// The event the UI shows as "update available".
 pub const UPDATE_EVENT: &str = "update-available";
 
 /// The update found by the last check, waiting for the user's yes.
 #[derive(Default)]
-pub struct Pending(Mutex<Option<Update>>);
+pub struct Found(Mutex<Option<Update>>);
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+impl Found {
+    fn slot(&self) -> std::sync::MutexGuard<'_, Option<Update>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateInfo {
     pub version: String,
@@ -28,7 +34,7 @@ pub struct UpdateInfo {
     pub notes: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdatePrefs {
     pub check_on_start: bool,
@@ -47,13 +53,6 @@ fn info(u: &Update) -> UpdateInfo {
     }
 }
 
-fn no_channel() -> CommandError {
-    CommandError {
-        code: "updates_unavailable",
-        message: "This build of Engage Desk has no update channel. Download new versions from the releases page.".into(),
-    }
-}
-
 /// The first line of an error, without addresses, for a one-line message.
 fn short(e: &dyn std::fmt::Display) -> String {
     let text = e.to_string();
@@ -68,15 +67,8 @@ fn short(e: &dyn std::fmt::Display) -> String {
 
 /// Where to look: the user's own endpoint from settings.json (a mirror, or
 /// a test server), else the release config's.
-fn endpoints<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> Vec<Url> {
-    let own = state
-        .settings
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .settings
-        .updates
-        .endpoint
-        .clone();
+fn endpoints<R: Runtime>(app: &AppHandle<R>, desk: &Desk) -> Vec<Url> {
+    let own = desk.settings().updates.endpoint;
     if let Some(url) = own.and_then(|u| Url::parse(&u).ok()) {
         return vec![url];
     }
@@ -89,68 +81,22 @@ fn endpoints<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> Vec<Url> {
         .unwrap_or_default()
 }
 
-fn prefs<R: Runtime>(app: &AppHandle<R>, state: &AppState) -> UpdatePrefs {
-    let check_on_start = state
-        .settings
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .settings
-        .updates
-        .check_on_start;
-    let pending = app
-        .state::<Pending>()
-        .0
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .as_ref()
-        .map(info);
+pub fn prefs<R: Runtime>(app: &AppHandle<R>, desk: &Desk) -> UpdatePrefs {
     UpdatePrefs {
-        check_on_start,
-        channel: !endpoints(app, state).is_empty(),
-        pending,
+        check_on_start: desk.settings().updates.check_on_start,
+        channel: !endpoints(app, desk).is_empty(),
+        pending: app.state::<Found>().slot().as_ref().map(info),
     }
-}
-
-#[tauri::command]
-pub fn update_prefs<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> UpdatePrefs {
-    prefs(&app, &state)
-}
-
-#[tauri::command]
-pub fn set_update_check<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    enabled: bool,
-) -> UpdatePrefs {
-    state.update_settings(|s| s.updates.check_on_start = enabled);
-    prefs(&app, &state)
 }
 
 /// Asks the update channel whether there is a newer version. Downloads
-/// nothing: an update found waits for `install_update`.
-#[tauri::command]
-pub async fn check_update<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-) -> Result<Option<UpdateInfo>, CommandError> {
-    check(&app, &state).await
-}
-
-async fn check<R: Runtime>(
-    app: &AppHandle<R>,
-    state: &AppState,
-) -> Result<Option<UpdateInfo>, CommandError> {
-    let urls = endpoints(app, state);
+/// nothing: an update found waits for `install`.
+pub async fn check<R: Runtime>(app: &AppHandle<R>, desk: &Desk) -> Result<Option<UpdateInfo>> {
+    let urls = endpoints(app, desk);
     if urls.is_empty() {
-        return Err(no_channel());
+        return Err(Error::UpdatesUnavailable);
     }
-    let failed = |e: &dyn std::fmt::Display| CommandError {
-        code: "update_check_failed",
-        message: format!(
-            "Engage Desk could not check for updates ({}). Try again later.",
-            short(e)
-        ),
-    };
+    let failed = |e: &dyn std::fmt::Display| Error::UpdateCheckFailed(short(e));
     let updater = app
         .updater_builder()
         .timeout(std::time::Duration::from_secs(30))
@@ -160,37 +106,18 @@ async fn check<R: Runtime>(
         .map_err(|e| failed(&e))?;
     let found = updater.check().await.map_err(|e| failed(&e))?;
     let found_info = found.as_ref().map(info);
-    *app.state::<Pending>()
-        .0
-        .lock()
-        .unwrap_or_else(|p| p.into_inner()) = found;
+    *app.state::<Found>().slot() = found;
     Ok(found_info)
 }
 
 /// Downloads the update found by the last check, verifies its signature,
 /// installs it and restarts. Only ever called after the user said yes.
-#[tauri::command]
-pub async fn install_update<R: Runtime>(app: AppHandle<R>) -> Result<(), CommandError> {
-    let update = app
-        .state::<Pending>()
-        .0
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .take()
-        .ok_or(CommandError {
-            code: "no_update",
-            message: "There is no update waiting. Check for updates first.".into(),
-        })?;
+pub async fn install<R: Runtime>(app: &AppHandle<R>) -> Result<()> {
+    let update = app.state::<Found>().slot().take().ok_or(Error::NoUpdate)?;
     update
         .download_and_install(|_, _| {}, || {})
         .await
-        .map_err(|e| CommandError {
-            code: "update_install_failed",
-            message: format!(
-                "The update could not be installed ({}). Engage Desk was not changed.",
-                short(&e)
-            ),
-        })?;
+        .map_err(|e| Error::UpdateInstallFailed(short(&e)))?;
     app.restart();
 }
 
@@ -198,16 +125,16 @@ pub async fn install_update<R: Runtime>(app: AppHandle<R>) -> Result<(), Command
 pub fn check_on_start<R: Runtime>(app: &AppHandle<R>) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        let state = app.state::<AppState>();
-        if !prefs(&app, &state).check_on_start {
+        let desk = app.state::<Desk>();
+        if !desk.settings().updates.check_on_start {
             return;
         }
-        match check(&app, &state).await {
+        match check(&app, &desk).await {
             Ok(Some(info)) => {
                 let _ = app.emit(UPDATE_EVENT, &info);
             }
             Ok(None) => tracing::info!("no update available"),
-            Err(e) => tracing::info!(code = e.code, "update check at start-up failed"),
+            Err(e) => tracing::info!(code = ?e.code(), "update check at start-up failed"),
         }
     });
 }

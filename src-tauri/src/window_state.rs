@@ -1,13 +1,14 @@
-//! Remembers the main window's size and position in the settings file, and
-//! puts the window back there on the next start, if that is still on a screen.
+//! The main window's size and position, kept by the official window-state
+//! plugin (its own file in the config folder; it restores the window only
+//! where a monitor still shows it). The plugin saves on exit; a window that
+//! is killed never exits, so it is also saved shortly after every move or
+//! resize settles.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use tauri::{Manager, PhysicalPosition, PhysicalSize, Runtime, WebviewWindow, Window, WindowEvent};
-
-use crate::settings::WindowGeometry;
-use crate::AppState;
+use tauri::{Manager, Runtime, Window, WindowEvent};
+use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 
 /// Bumped on every move or resize; a save runs only if no newer one came.
 static GENERATION: AtomicU64 = AtomicU64::new(0);
@@ -15,32 +16,12 @@ static GENERATION: AtomicU64 = AtomicU64::new(0);
 /// Saving waits this long after the last move or resize: a drag sends many.
 const SETTLE: Duration = Duration::from_millis(400);
 
-fn geometry<R: Runtime>(window: &Window<R>) -> Option<WindowGeometry> {
-    let pos = window.outer_position().ok()?;
-    let size = window.inner_size().ok()?;
-    Some(WindowGeometry {
-        x: pos.x,
-        y: pos.y,
-        width: size.width,
-        height: size.height,
-        maximized: window.is_maximized().unwrap_or(false),
-    })
-}
-
-fn save<R: Runtime>(window: &Window<R>) {
-    let (Some(g), Some(state)) = (geometry(window), window.try_state::<AppState>()) else {
-        return;
-    };
-    state.update_settings(|s| {
-        // A maximized window keeps the size it had before.
-        s.window = Some(match (g.maximized, s.window) {
-            (true, Some(old)) => WindowGeometry {
-                maximized: true,
-                ..old
-            },
-            _ => g,
-        });
-    });
+/// The plugin, restoring everything but visibility (the window shows once
+/// its page is ready).
+pub fn plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    tauri_plugin_window_state::Builder::default()
+        .with_state_flags(StateFlags::all() & !StateFlags::VISIBLE)
+        .build()
 }
 
 /// The window-event hook: saves shortly after the window settles.
@@ -48,39 +29,16 @@ pub fn on_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
     if window.label() != "main" {
         return;
     }
-    match event {
-        WindowEvent::Moved(_) | WindowEvent::Resized(_) => {
-            let generation = GENERATION.fetch_add(1, Ordering::SeqCst) + 1;
-            let window = window.clone();
-            tauri::async_runtime::spawn(async move {
-                tokio::time::sleep(SETTLE).await;
-                if GENERATION.load(Ordering::SeqCst) == generation {
-                    save(&window);
+    if let WindowEvent::Moved(_) | WindowEvent::Resized(_) = event {
+        let generation = GENERATION.fetch_add(1, Ordering::SeqCst) + 1;
+        let app = window.app_handle().clone();
+        tauri::async_runtime::spawn(async move {
+            tokio::time::sleep(SETTLE).await;
+            if GENERATION.load(Ordering::SeqCst) == generation {
+                if let Err(e) = app.save_window_state(StateFlags::all() & !StateFlags::VISIBLE) {
+                    tracing::info!("could not save the window's place: {e}");
                 }
-            });
-        }
-        WindowEvent::CloseRequested { .. } => save(window),
-        _ => {}
-    }
-}
-
-/// Puts the window where it was, when that place is on a monitor now.
-pub fn restore<R: Runtime>(window: &WebviewWindow<R>, g: WindowGeometry) {
-    let on_screen = window.available_monitors().map_or(true, |monitors| {
-        monitors.iter().any(|m| {
-            let (p, s) = (m.position(), m.size());
-            g.x + 50 > p.x
-                && g.y + 50 > p.y
-                && g.x < p.x + s.width as i32 - 50
-                && g.y < p.y + s.height as i32 - 50
-        })
-    });
-    if !on_screen {
-        return;
-    }
-    let _ = window.set_size(PhysicalSize::new(g.width.max(800), g.height.max(600)));
-    let _ = window.set_position(PhysicalPosition::new(g.x, g.y));
-    if g.maximized {
-        let _ = window.maximize();
+            }
+        });
     }
 }

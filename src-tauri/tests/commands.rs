@@ -9,8 +9,14 @@ use tauri::WebviewWindowBuilder;
 type Window = tauri::WebviewWindow<tauri::test::MockRuntime>;
 
 fn window() -> (tauri::App<tauri::test::MockRuntime>, Window) {
-    let state = engage_desk::AppState::new(None, "com.engagedesk.test".into());
-    let app = engage_desk::app_builder(mock_builder(), state)
+    // No keychain and no files: these commands need neither.
+    let desk = engage::Desk::open(engage::DeskConfig {
+        service: "com.engagedesk.test".into(),
+        config_dir: None,
+        data_dir: None,
+        keychain: engage::Keychain::Unavailable,
+    });
+    let app = engage_desk::app_builder(mock_builder(), desk)
         .build(tauri::generate_context!())
         .expect("mock app builds");
     let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
@@ -101,4 +107,26 @@ fn the_user_list_needs_a_signed_in_session() {
     assert_eq!(err["code"], "not_signed_in");
     let err = invoke_on(&w, "users_load", serde_json::json!({ "activeOnly": true })).unwrap_err();
     assert_eq!(err["code"], "not_signed_in");
+}
+
+#[test]
+fn the_raw_api_command_is_not_there_for_the_page() {
+    let err = invoke(
+        "call_api",
+        serde_json::json!({ "method": "GET", "path": "/voice/api/%2e%2e/%2e%2e/api/auth/login" }),
+    )
+    .unwrap_err();
+    assert!(!err.to_string().contains("accessToken"), "{err}");
+}
+
+#[test]
+fn a_status_with_no_session_is_signed_out_in_camel_case() {
+    let status = invoke("session", serde_json::json!({})).unwrap();
+    assert_eq!(status["signedIn"], false);
+    assert!(status.get("signed_in").is_none());
+    let err = invoke("restore_session", serde_json::json!({}));
+    // No keychain: a storage note, not an error and not a sign-in reason.
+    let status = err.unwrap();
+    assert_eq!(status["storageError"]["code"], "keychain_unavailable");
+    assert!(status["reason"].is_null());
 }

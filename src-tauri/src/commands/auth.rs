@@ -1,0 +1,91 @@
+//! Signing in: the redirect URI to register, the three ways in, cancel.
+
+use engage::session::Status;
+use engage::{Desk, SecretString, SignInForm, SignInWith};
+use serde::Deserialize;
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_opener::OpenerExt;
+
+use crate::error::Result;
+
+/// The sign-in form as the window sends it. Secrets arrive as plain
+/// strings and are wrapped at once; they are never sent back.
+#[derive(Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Servers {
+    pub rc_server: String,
+    pub ringcx_server: String,
+    #[serde(default)]
+    pub client_id: String,
+    #[serde(default)]
+    pub client_secret: Option<String>,
+}
+
+impl From<Servers> for SignInForm {
+    fn from(s: Servers) -> Self {
+        SignInForm {
+            rc_server: s.rc_server,
+            ringcx_server: s.ringcx_server,
+            client_id: s.client_id,
+            client_secret: s.client_secret.map(SecretString::from),
+        }
+    }
+}
+
+/// The redirect URI to register for a loopback port typed by the user.
+#[tauri::command]
+pub fn redirect_uri(port: i64) -> Result<String> {
+    let port = engage::redirect::validate_port(port)?;
+    Ok(engage::redirect::redirect_uri(port))
+}
+
+/// Copies the redirect URI for a port, computed here, so the page cannot
+/// put arbitrary text on the clipboard.
+#[tauri::command]
+pub fn copy_redirect_uri<R: Runtime>(app: AppHandle<R>, port: i64) -> Result<()> {
+    let port = engage::redirect::validate_port(port)?;
+    crate::clipboard::write(&app, engage::redirect::redirect_uri(port))
+}
+
+/// Signs in through the system browser and the loopback redirect.
+#[tauri::command]
+pub async fn sign_in_browser<R: Runtime>(
+    app: AppHandle<R>,
+    desk: State<'_, Desk>,
+    servers: Servers,
+    port: i64,
+) -> Result<Status> {
+    let open = |url: &url::Url| {
+        app.opener()
+            .open_url(url.as_str(), None::<&str>)
+            .map_err(|e| engage::Error::BrowserFailed {
+                reason: e.to_string().lines().next().unwrap_or("").chars().take(120).collect(),
+            })
+    };
+    let with = SignInWith::Browser { port, open: &open };
+    Ok(desk.sign_in(servers.into(), with).await?)
+}
+
+/// Stops the sign-in in progress, at whatever step it is.
+#[tauri::command]
+pub fn cancel_sign_in(desk: State<'_, Desk>) -> bool {
+    desk.cancel_sign_in()
+}
+
+/// Signs in with a JWT credential (client id and secret required).
+#[tauri::command]
+pub async fn sign_in_jwt(desk: State<'_, Desk>, servers: Servers, jwt: String) -> Result<Status> {
+    let with = SignInWith::Jwt(SecretString::from(jwt));
+    Ok(desk.sign_in(servers.into(), with).await?)
+}
+
+/// Signs in with a pasted RingCentral access token.
+#[tauri::command]
+pub async fn sign_in_token(
+    desk: State<'_, Desk>,
+    servers: Servers,
+    token: String,
+) -> Result<Status> {
+    let with = SignInWith::Token(SecretString::from(token));
+    Ok(desk.sign_in(servers.into(), with).await?)
+}

@@ -1,0 +1,52 @@
+//! The contract between Rust and the window: every type that crosses IPC,
+//! as TypeScript declarations for `ui/wire.d.ts`, which the UI's plain JS
+//! is type-checked against (`tsc --checkJs` in `make test`).
+//!
+//! `tests/contract.rs` fails when the file is stale; `make wire` (or
+//! `UPDATE_WIRE=1 cargo test -p engage-desk --test contract`) writes it.
+
+use ts_rs::{Config, TS};
+
+/// One declaration per wire type, in a fixed order.
+pub fn declarations() -> String {
+    // i64 ids and u64 millisecond times are JSON numbers, not bigints.
+    let cfg = Config::new().with_large_int("number");
+    let decls = [
+        engage::ErrorCode::decl(&cfg),
+        crate::ShellCode::decl(&cfg),
+        crate::Code::decl(&cfg),
+        crate::ErrorBody::decl(&cfg),
+        engage::session::SignInMethod::decl(&cfg),
+        engage::session::Reason::decl(&cfg),
+        engage::model::Agent::decl(&cfg),
+        engage::model::RcUser::decl(&cfg),
+        engage::model::UserDetails::decl(&cfg),
+        engage::session::Identity::decl(&cfg),
+        engage::session::Status::decl(&cfg),
+        engage::hosts::Preset::decl(&cfg),
+        engage::settings::ProfileSettings::decl(&cfg),
+        engage::settings::ProfileList::decl(&cfg),
+        crate::Demo::decl(&cfg),
+        crate::commands::session::AppInfo::decl(&cfg),
+        crate::commands::auth::Servers::decl(&cfg),
+        engage::users::SortKey::decl(&cfg),
+        engage::users::Query::decl(&cfg),
+        engage::users::Row::decl(&cfg),
+        engage::users::Page::decl(&cfg),
+        engage::desk::UsersLoaded::decl(&cfg),
+        crate::updates::UpdateInfo::decl(&cfg),
+        crate::updates::UpdatePrefs::decl(&cfg),
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust types by src-tauri/src/wire.rs: do not edit.\n\
+         // `make wire` writes it again; tests/contract.rs fails when it is stale.\n\n",
+    );
+    for d in decls {
+        out.push_str("export ");
+        out.push_str(d.trim());
+        out.push_str("\n\n");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}

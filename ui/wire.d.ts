@@ -1,0 +1,87 @@
+// Generated from the Rust types by src-tauri/src/wire.rs: do not edit.
+// `make wire` writes it again; tests/contract.rs fails when it is stale.
+
+export type ErrorCode = "invalid_port" | "invalid_url" | "missing_client_id" | "port_in_use" | "sign_in_in_progress" | "sign_in_cancelled" | "sign_in_timed_out" | "browser_failed" | "access_denied" | "state_mismatch" | "redirect_not_registered" | "code_invalid" | "code_expired" | "grant_not_allowed" | "invalid_client" | "bad_credentials" | "pasted_token_expired" | "session_ended" | "exchange_rejected" | "no_agent" | "unknown_agent" | "needs_manage_users" | "forbidden" | "rate_limited" | "server_error" | "rejected" | "bad_response" | "too_large" | "network" | "not_signed_in" | "keychain_unavailable" | "keychain_locked" | "keychain_corrupt" | "invalid_api_path" | "invalid_method" | "invalid_profile_name" | "signed_in" | "users_not_loaded" | "user_not_found" | "settings_changed" | "saved_session_outdated" | "signed_out_elsewhere";
+
+export type ShellCode = "clipboard" | "updates_unavailable" | "update_check_failed" | "no_update" | "update_install_failed";
+
+export type Code = ErrorCode | ShellCode;
+
+export type ErrorBody = { code: Code, message: string, };
+
+export type SignInMethod = "browser" | "jwt" | "token";
+
+export type Reason = { code: ErrorCode, message: string, };
+
+export type Agent = { agentId: number, firstName: string | null, lastName: string | null, email: string | null, username: string | null, agentType: string | null, rcUserId: string | null, accountId: string | null, accountName: string | null, agentGroupId: string | null, allowLoginControl: boolean | null, allowLoginUpdates: boolean | null, };
+
+export type RcUser = { firstName: string | null, lastName: string | null, email: string | null, };
+
+export type UserDetails = { mainAccountId: string | null, agentDetails: Array<Agent>, adminId: string | null, adminUrl: string | null, agentUrl: string | null, ssoLogin: boolean | null, platformId: string | null, rcUser: RcUser | null, };
+
+export type Identity = { details: UserDetails, agentId: number | null, };
+
+export type Status = { signedIn: boolean, 
+/**
+ * Why the session ended, when it did.
+ */
+reason: Reason | null, method: SignInMethod | null, rcServer: string, ringcxServer: string, identity: Identity | null, 
+/**
+ * Unix milliseconds.
+ */
+ringcxExpiresAt: number | null, ringcxRenewsAt: number | null, rcExpiresAt: number | null, 
+/**
+ * How many times the RingCX token was renewed in this session.
+ */
+renewals: number, 
+/**
+ * True when the session is saved in the keychain and survives a restart.
+ */
+stored: boolean, 
+/**
+ * Why it is not saved, when saving (or reading) the keychain failed.
+ */
+storageError: Reason | null, };
+
+export type Preset = { id: string, label: string, rc: string, ringcx: string, };
+
+export type ProfileSettings = { rcServer: string, ringcxServer: string, clientId: string, port: number, agentId: number | null, };
+
+export type ProfileList = { names: Array<string>, current: string, };
+
+export type Demo = { server: string, clientId: string, };
+
+export type AppInfo = { name: string, version: string, identifier: string, presets: Array<Preset>, defaultPort: number, demo: Demo | null, 
+/**
+ * The current profile's saved settings, to fill the sign-in form.
+ */
+profile: ProfileSettings, 
+/**
+ * A problem with the settings file, to show once.
+ */
+settingsWarning: string | null, profiles: ProfileList, };
+
+export type Servers = { rcServer: string, ringcxServer: string, clientId: string, clientSecret: string | null, };
+
+export type SortKey = "tree" | "name" | "userName" | "enabled" | "roles" | "rcUserId" | "created";
+
+export type Query = { text: string, sort: SortKey, descending: boolean, offset: number, limit: number, };
+
+export type Row = { userId: number, name: string, userName: string, enabled: boolean, roles: string, rcUserId: string, created: string, depth: number, parentPath: string, };
+
+export type Page = { total: number, matched: number, offset: number, rows: Array<Row>, };
+
+export type UsersLoaded = { total: number, };
+
+export type UpdateInfo = { version: string, currentVersion: string, notes: string | null, };
+
+export type UpdatePrefs = { checkOnStart: boolean, 
+/**
+ * Whether this build has somewhere to look for updates at all.
+ */
+channel: boolean, 
+/**
+ * An update already found (the start-up check may finish before the
+ * window listens for its event).
+ */
+pending: UpdateInfo | null, };
