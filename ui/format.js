@@ -47,6 +47,11 @@ export function covers(block, start, end) {
 
 // Clicking a column header: ascending, then descending, then back to the
 // server's tree order.
+/**
+ * @param {{sort: import("./wire").SortKey, descending: boolean}} current
+ * @param {import("./wire").SortKey} column
+ * @returns {{sort: import("./wire").SortKey, descending: boolean}}
+ */
 export function nextSort(current, column) {
   if (current.sort !== column) return { sort: column, descending: false };
   if (!current.descending) return { sort: column, descending: true };

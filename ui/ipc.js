@@ -1,10 +1,30 @@
 // The one door to Rust. Every view calls through here, so errors always come
 // back in one shape: {code, message}, with a human message. No token ever
 // comes through here: commands return statuses, profiles and data only.
+//
+// The types are the Rust types, generated into wire.d.ts; `make test` runs
+// tsc over the UI against them, so a renamed field fails the build.
 
-const tauri = window.__TAURI__;
+/** @typedef {import("./wire").AppInfo} AppInfo */
+/** @typedef {import("./wire").Status} Status */
+/** @typedef {import("./wire").Identity} Identity */
+/** @typedef {import("./wire").Servers} Servers */
+/** @typedef {import("./wire").ProfileSettings} ProfileSettings */
+/** @typedef {import("./wire").Query} Query */
+/** @typedef {import("./wire").Page} Page */
+/** @typedef {import("./wire").UsersLoaded} UsersLoaded */
+/** @typedef {import("./wire").UpdateInfo} UpdateInfo */
+/** @typedef {import("./wire").UpdatePrefs} UpdatePrefs */
+/** @typedef {import("./wire").Code} Code */
+
+/** @type {any} */
+const tauri = /** @type {any} */ (window).__TAURI__;
 
 export class IpcError extends Error {
+  /**
+   * @param {Code | "error" | "ipc" | "no_backend"} code
+   * @param {string} message
+   */
   constructor(code, message) {
     super(message);
     this.code = code;
@@ -14,9 +34,11 @@ export class IpcError extends Error {
 // Turns whatever a command rejected with into an IpcError. Commands reject with
 // {code, message}; anything else (a Tauri ACL refusal is a plain string) is
 // still shown as a sentence, never as a dump.
+/** @param {unknown} raw */
 export function toIpcError(raw) {
-  if (raw && typeof raw === "object" && typeof raw.message === "string") {
-    return new IpcError(String(raw.code || "error"), raw.message);
+  if (raw && typeof raw === "object" && "message" in raw && typeof raw.message === "string") {
+    const code = "code" in raw && typeof raw.code === "string" ? /** @type {Code} */ (raw.code) : "error";
+    return new IpcError(code, raw.message);
   }
   if (typeof raw === "string" && raw.length > 0 && raw.length < 300) {
     return new IpcError("ipc", raw);
@@ -24,6 +46,12 @@ export function toIpcError(raw) {
   return new IpcError("ipc", "Engage Desk could not complete that action. Try again.");
 }
 
+/**
+ * @template T
+ * @param {string} command
+ * @param {Record<string, unknown>} [args]
+ * @returns {Promise<T>}
+ */
 export async function call(command, args = {}) {
   if (!tauri || !tauri.core) {
     throw new IpcError("no_backend", "Engage Desk's window is not connected to the app.");
@@ -35,40 +63,64 @@ export async function call(command, args = {}) {
   }
 }
 
+/** @type {() => Promise<AppInfo>} */
 export const appInfo = () => call("app_info");
+/** @type {(port: number) => Promise<string>} */
 export const redirectUri = (port) => call("redirect_uri", { port });
+/** @type {(servers: Servers, port: number) => Promise<Status>} */
 export const signInBrowser = (servers, port) => call("sign_in_browser", { servers, port });
+/** @type {() => Promise<boolean>} */
 export const cancelSignIn = () => call("cancel_sign_in");
+/** @type {(servers: Servers, jwt: string) => Promise<Status>} */
 export const signInJwt = (servers, jwt) => call("sign_in_jwt", { servers, jwt });
+/** @type {(servers: Servers, token: string) => Promise<Status>} */
 export const signInToken = (servers, token) => call("sign_in_token", { servers, token });
+/** @type {() => Promise<Status>} */
 export const session = () => call("session");
+/** @type {(agentId: number) => Promise<Identity>} */
 export const selectAgent = (agentId) => call("select_agent", { agentId });
 // The user list stays in Rust; the window asks for one page at a time.
+/** @type {(activeOnly: boolean) => Promise<UsersLoaded>} */
 export const usersLoad = (activeOnly) => call("users_load", { activeOnly });
+/** @type {(query: Query) => Promise<Page>} */
 export const usersPage = (query) => call("users_page", { query });
+/** @type {(userId: number) => Promise<Record<string, unknown>>} */
 export const userDetails = (userId) => call("user_details", { userId });
+/** @type {(userId: number) => Promise<void>} */
 export const copyUserJson = (userId) => call("copy_user_json", { userId });
+/** @type {(port: number) => Promise<void>} */
 export const copyRedirectUri = (port) => call("copy_redirect_uri", { port });
+/** @type {() => Promise<UpdatePrefs>} */
 export const updatePrefs = () => call("update_prefs");
+/** @type {(enabled: boolean) => Promise<UpdatePrefs>} */
 export const setUpdateCheck = (enabled) => call("set_update_check", { enabled });
+/** @type {() => Promise<UpdateInfo | null>} */
 export const checkUpdate = () => call("check_update");
 // Only after the user said yes: downloads, verifies, installs, restarts.
+/** @type {() => Promise<void>} */
 export const installUpdate = () => call("install_update");
+/** @type {(name: string) => Promise<ProfileSettings>} */
 export const switchProfile = (name) => call("switch_profile", { name });
+/** @type {() => Promise<Status>} */
 export const signOut = () => call("sign_out");
+/** @type {() => Promise<Status>} */
 export const restoreSession = () => call("restore_session");
+/** @type {() => Promise<Status>} */
 export const forgetProfile = () => call("forget_profile");
 // Rust writes the token to the clipboard itself; nothing comes back here.
+/** @type {() => Promise<void>} */
 export const copyToken = () => call("copy_token");
 
 // Calls `handler(info)` when a start-up check found an update.
+/** @param {(info: UpdateInfo) => void} handler */
 export function onUpdate(handler) {
   if (!tauri || !tauri.event) return Promise.resolve(() => {});
-  return tauri.event.listen("update-available", (event) => handler(event.payload));
+  return tauri.event.listen("update-available", (/** @type {{payload: UpdateInfo}} */ event) => handler(event.payload));
 }
 
 // Calls `handler(status)` on every session change (renewal, sign-out…).
+/** @param {(status: Status) => void} handler */
 export function onSession(handler) {
   if (!tauri || !tauri.event) return Promise.resolve(() => {});
-  return tauri.event.listen("session-changed", (event) => handler(event.payload));
+  return tauri.event.listen("session-changed", (/** @type {{payload: Status}} */ event) => handler(event.payload));
 }

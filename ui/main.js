@@ -2,17 +2,18 @@
 
 import * as ipc from "./ipc.js";
 import * as signin from "./views/signin.js";
-import * as profile from "./views/profile.js";
+import * as agent from "./views/agent.js";
 import * as users from "./views/users.js";
 import * as updates from "./views/updates.js";
 import { $, showError, showView, showStorage, withProgress } from "./dom.js";
 
+/** @param {import("./wire").Status} status */
 function apply(status) {
-  const signedIn = Boolean(status && status.signed_in);
+  const signedIn = Boolean(status && status.signedIn);
   $("#nav").hidden = !signedIn;
   showStorage(status);
   if (signedIn) {
-    profile.update(status);
+    agent.update(status);
     if ($("[data-testid=signin-view]").hidden === false) showView("profile");
     // A mark for the restore benchmark: when a profile first showed.
     const root = document.documentElement;
@@ -39,10 +40,10 @@ async function start() {
   try {
     const info = await ipc.appInfo();
     $("#app-about").textContent = `${info.name} ${info.version}`;
-    profile.init(apply);
+    agent.init(apply);
     users.init();
     await updates.init();
-    for (const button of document.querySelectorAll(".nav [data-view]")) {
+    for (const button of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll(".nav [data-view]"))) {
       button.addEventListener("click", () => {
         showView(button.dataset.view);
         if (button.dataset.view === "users") users.load();
@@ -57,7 +58,7 @@ async function start() {
       },
       restore,
     );
-    if (info.settings_warning) showError(info.settings_warning);
+    if (info.settingsWarning) showError(info.settingsWarning);
     await restore();
   } catch (e) {
     showError(e.message);

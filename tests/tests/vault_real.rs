@@ -13,13 +13,15 @@ use std::time::{Duration, UNIX_EPOCH};
 use anyhow::{ensure, Result};
 use e2e::{World, WorldOptions};
 use engage::rc::RcTokens;
-use engage::session::SignInMethod;
-use engage::vault::{Saved, Vault};
+use engage::session::{Saved, SignInMethod};
+use engage::vault::Vault;
 use engage::{ExposeSecret, SecretString};
 
-fn saved(jwt_len: usize, cx: &str) -> Saved {
+fn saved(jwt_len: usize, cx: &str) -> SecretString {
     Saved {
         method: SignInMethod::Jwt,
+        binding: None,
+        ringcx_access: None,
         rc: Some(RcTokens {
             access: SecretString::from("rc-access".to_string()),
             access_expires_at: UNIX_EPOCH + Duration::from_secs(2_000_000_000),
@@ -31,6 +33,12 @@ fn saved(jwt_len: usize, cx: &str) -> Saved {
         client_secret: None,
         ringcx_refresh: Some(SecretString::from(cx.to_string())),
     }
+    .to_secret()
+}
+
+/// What the vault gave back, read as a session bundle.
+fn bundle(secret: Option<SecretString>) -> Saved {
+    Saved::from_secret(&secret.expect("saved")).expect("a bundle")
 }
 
 fn point_at(world: &World) {
@@ -58,13 +66,12 @@ async fn vault_on_gnome_keyring() -> Result<()> {
         let v = Vault::platform(service)?;
         ensure!(v.load("p")?.is_none());
         v.save("p", &saved(10, "cx-1"))?;
-        let back = v.load("p")?.expect("saved");
+        let back = bundle(v.load("p")?);
         ensure!(back.ringcx_refresh.unwrap().expose_secret() == "cx-1");
         ensure!(back.rc.unwrap().refresh.unwrap().expose_secret() == "rc-refresh");
         v.save("p", &saved(10, "cx-2"))?;
         ensure!(
-            v.load("p")?
-                .unwrap()
+            bundle(v.load("p")?)
                 .ringcx_refresh
                 .unwrap()
                 .expose_secret()
@@ -72,7 +79,7 @@ async fn vault_on_gnome_keyring() -> Result<()> {
         );
         // A JWT far over Windows' per-credential limit still round-trips.
         v.save("p", &saved(12_000, "cx-3"))?;
-        ensure!(v.load("p")?.unwrap().jwt.unwrap().expose_secret().len() == 12_000);
+        ensure!(bundle(v.load("p")?).jwt.unwrap().expose_secret().len() == 12_000);
         v.save("other", &saved(5, "cx-other"))?;
         v.delete("p")?;
         ensure!(v.load("p")?.is_none());
@@ -91,11 +98,11 @@ async fn vault_on_gnome_keyring() -> Result<()> {
     let world = World::with_options(WorldOptions { keyring: false })?;
     point_at(&world);
     let code = tokio::task::spawn_blocking(move || match Vault::platform(service) {
-        Err(e) => e.code(),
+        Err(e) => e.code().as_str(),
         Ok(v) => v
             .save("p", &saved(1, "x"))
             .err()
-            .map_or("saved", |e| e.code()),
+            .map_or("saved", |e| e.code().as_str()),
     })
     .await?;
     ensure!(code == "keychain_unavailable", "got {code}");

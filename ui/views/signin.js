@@ -7,9 +7,13 @@ import { checkServer, presetFor } from "../format.js";
 
 const portError = () => $("#redirect-port-error");
 const NEW_PROFILE = "\u0000new";
+/** @type {(status: import("../wire").Status) => void} */
 let onSignedIn = () => {};
-let onProfileChanged = () => {};
+/** @type {() => Promise<void>} */
+let onProfileChanged = async () => {};
+/** @type {import("../wire").Preset[]} */
 let presets = [];
+/** @type {import("../wire").ProfileList} */
 let profiles = { names: ["default"], current: "default" };
 
 // Asks Rust for the redirect URI of the typed port, so what the user registers
@@ -47,6 +51,7 @@ function validateServer(id) {
 // Checks the whole form inline, next to each field; focuses the first
 // field that needs fixing. Returns whether it may be sent.
 function validateForm({ clientId = true } = {}) {
+  /** @type {Array<[string, () => boolean]>} */
   const checks = [
     ["rc-server", () => validateServer("rc-server")],
     ["ringcx-server", () => validateServer("ringcx-server")],
@@ -150,6 +155,7 @@ function signInToken() {
 }
 
 // Fills the form from a profile's saved settings.
+/** @param {{rc?: string, ringcx?: string, clientId?: string, port?: number}} form */
 export function fill({ rc, ringcx, clientId, port }) {
   if (rc) $("#rc-server").value = rc;
   if (ringcx) $("#ringcx-server").value = ringcx;
@@ -265,6 +271,11 @@ async function forget() {
   }
 }
 
+/**
+ * @param {import("../wire").AppInfo} info
+ * @param {(status: import("../wire").Status) => void} signedIn
+ * @param {() => Promise<void>} profileChanged
+ */
 export function init(info, signedIn, profileChanged) {
   onSignedIn = signedIn;
   onProfileChanged = profileChanged;
@@ -275,7 +286,7 @@ export function init(info, signedIn, profileChanged) {
   renderProfiles(demo);
   const saved = info.profile;
   if (saved) fill({ rc: saved.rcServer, ringcx: saved.ringcxServer, clientId: saved.clientId });
-  $("#redirect-port").value = String((saved && saved.port) || info.default_port);
+  $("#redirect-port").value = String((saved && saved.port) || info.defaultPort);
   // Arrowing through a closed select fires `change` at every step: switch
   // only once the choice has rested, not at every profile passed.
   let settle = null;

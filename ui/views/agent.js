@@ -1,12 +1,15 @@
-// The profile view: the current agent, the agent picker, the session status
-// with a live countdown to the next renewal, and sign-out.
+// The agent view (the "Agent profile" nav entry): who RingCX says you are,
+// the agent picker, the session status with a live countdown to the next
+// renewal, and sign-out. (A saved configuration is a "profile"; see signin.js.)
 
 import * as ipc from "../ipc.js";
 import { $, showError, clearError, withProgress, setText } from "../dom.js";
 import { agentName, countdown, hostOf } from "../format.js";
 
+/** @type {import("../wire").Status | null} */
 let status = null;
 let timer = null;
+/** @type {(status: import("../wire").Status) => void} */
 let onSignedOut = () => {};
 
 const set = (selector, value) => {
@@ -15,9 +18,9 @@ const set = (selector, value) => {
 const yesNo = (v) => (v === true ? "Yes" : v === false ? "No" : "—");
 
 function renderAgent() {
-  const profile = status && status.profile;
-  const agents = (profile && profile.details.agentDetails) || [];
-  const current = agents.find((a) => a.agentId === profile.agent_id) || null;
+  const identity = status && status.identity;
+  const agents = (identity && identity.details.agentDetails) || [];
+  const current = agents.find((a) => identity && a.agentId === identity.agentId) || null;
   $("[data-testid=no-agent]").hidden = agents.length > 0;
   $("#agent-details").hidden = agents.length === 0;
   $("#agent-picker").hidden = agents.length < 2;
@@ -25,20 +28,20 @@ function renderAgent() {
   select.replaceChildren(
     ...agents.map((a) => new Option(`${agentName(a)} · ${a.accountName || a.accountId || ""}`, String(a.agentId), false, a === current)),
   );
-  const d = profile ? profile.details : {};
-  const a = current || {};
-  set("[data-testid=agent-name]", current ? agentName(a) : "");
-  set("[data-testid=agent-email]", a.email);
-  set("#agent-username", a.username);
-  set("[data-testid=agent-id]", a.agentId);
-  set("#agent-type", a.agentType);
-  set("#agent-rc-user-id", a.rcUserId);
-  set("[data-testid=account-id]", a.accountId);
-  set("[data-testid=account-name]", a.accountName);
-  set("[data-testid=main-account-id]", d.mainAccountId);
-  set("#agent-group", a.agentGroupId);
-  set("#sso-login", yesNo(d.ssoLogin));
-  set("#login-flags", current ? `Control: ${yesNo(a.allowLoginControl)} · Updates: ${yesNo(a.allowLoginUpdates)}` : "");
+  const d = identity ? identity.details : null;
+  const a = current;
+  set("[data-testid=agent-name]", a ? agentName(a) : "");
+  set("[data-testid=agent-email]", a && a.email);
+  set("#agent-username", a && a.username);
+  set("[data-testid=agent-id]", a && a.agentId);
+  set("#agent-type", a && a.agentType);
+  set("#agent-rc-user-id", a && a.rcUserId);
+  set("[data-testid=account-id]", a && a.accountId);
+  set("[data-testid=account-name]", a && a.accountName);
+  set("[data-testid=main-account-id]", d && d.mainAccountId);
+  set("#agent-group", a && a.agentGroupId);
+  set("#sso-login", yesNo(d && d.ssoLogin));
+  set("#login-flags", a ? `Control: ${yesNo(a.allowLoginControl)} · Updates: ${yesNo(a.allowLoginUpdates)}` : "");
 }
 
 // The summary is a live region and changes only on sign-in, renewal and
@@ -47,17 +50,18 @@ function renderAgent() {
 function renderStatus() {
   const summary = $("#session-summary");
   const tick = $("#session-countdown");
-  if (!status || !status.signed_in) {
+  if (!status || !status.signedIn) {
     setText(summary, "Signed out.");
     tick.textContent = "";
     return;
   }
   const renewed = `Renewed ${status.renewals} time${status.renewals === 1 ? "" : "s"}.`;
-  setText(summary, `Signed in to ${hostOf(status.rc_server)} and ${hostOf(status.ringcx_server)}. ${renewed}`);
-  tick.textContent = status.ringcx_renews_at ? `RingCX token renews in ${countdown(status.ringcx_renews_at - Date.now())}.` : "";
+  setText(summary, `Signed in to ${hostOf(status.rcServer)} and ${hostOf(status.ringcxServer)}. ${renewed}`);
+  tick.textContent = status.ringcxRenewsAt ? `RingCX token renews in ${countdown(status.ringcxRenewsAt - Date.now())}.` : "";
 }
 
 
+/** @param {import("../wire").Status} next */
 export function update(next) {
   status = next;
   renderAgent();
@@ -67,8 +71,8 @@ export function update(next) {
 async function chooseAgent() {
   const id = Number($("[data-testid=agent-select]").value);
   try {
-    const profile = await ipc.selectAgent(id);
-    update({ ...status, profile });
+    const identity = await ipc.selectAgent(id);
+    if (status) update({ ...status, identity });
   } catch (e) {
     showError(e.message);
   }
@@ -101,6 +105,7 @@ async function copyToken() {
   $("[data-testid=copy-token]").focus();
 }
 
+/** @param {(status: import("../wire").Status) => void} signedOut */
 export function init(signedOut) {
   onSignedOut = signedOut;
   $("[data-testid=copy-token]").addEventListener("click", askCopyToken);
