@@ -16,7 +16,9 @@ fn read(path: &Path) -> String {
 /// The text between `start` and the next `end` after it.
 fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
     let from = text.find(start).unwrap_or_else(|| panic!("no {start:?}")) + start.len();
-    let len = text[from..].find(end).unwrap_or_else(|| panic!("no {end:?}"));
+    let len = text[from..]
+        .find(end)
+        .unwrap_or_else(|| panic!("no {end:?}"));
     &text[from..from + len]
 }
 
@@ -116,7 +118,10 @@ fn every_command_is_named_in_all_five_places() {
 #[test]
 fn every_command_body_is_a_few_lines() {
     for (name, lines) in defined_commands() {
-        assert!(lines <= 12, "{name} has {lines} lines: move its rules into the core");
+        assert!(
+            lines <= 12,
+            "{name} has {lines} lines: move its rules into the core"
+        );
     }
 }
 

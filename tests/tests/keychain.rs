@@ -113,6 +113,61 @@ async fn a_revoked_session_shows_the_reason_on_restart() -> Result<()> {
     Ok(())
 }
 
+/// Settings edited to point a saved profile elsewhere get no secret sent:
+/// not to the new address, and not to the old one either. The saved
+/// session stays, and comes back once the settings do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edited_settings_send_no_secret_anywhere() -> Result<()> {
+    let fake = FakeServer::start(0).await?;
+    let elsewhere = FakeServer::start(0).await?;
+    let world = World::start()?;
+    let port = flows::free_port();
+    let browser = flows::browser_script();
+    let env = [("BROWSER", browser.as_str())];
+    app::run("edited_settings_1", &world, &env, async |app| {
+        browser_sign_in(app, &fake, &port).await
+    })
+    .await?;
+    let settings = world
+        .root()
+        .join("config/com.engagedesk.EngageDesk.dev/settings.json");
+    let original = std::fs::read_to_string(&settings)?;
+    ensure!(original.contains(&fake.url()), "{original}");
+    std::fs::write(&settings, original.replace(&fake.url(), &elsewhere.url()))?;
+    let before = fake.requests().len();
+
+    app::run("edited_settings_2", &world, &env, async |app| {
+        app.ready().await?;
+        app.visible("signin-view").await?;
+        app.wait_text("error-banner", |t| {
+            t.contains("saved sign-in was made for") && t.contains("Sign in again")
+        })
+        .await?;
+        Ok(())
+    })
+    .await?;
+    ensure!(
+        elsewhere.requests().is_empty(),
+        "the new address was called: {:?}",
+        elsewhere.requests()
+    );
+    ensure!(
+        fake.requests().len() == before,
+        "the old address was called: {:?}",
+        &fake.requests()[before..]
+    );
+    ensure!(keychain_entries(&world)? >= 2, "the saved session was dropped");
+
+    // Put back, the saved session signs in without a browser.
+    std::fs::write(&settings, &original)?;
+    app::run("edited_settings_3", &world, &env, async |app| {
+        app.ready().await?;
+        app.wait_text("agent-name", |t| t == "John Wang").await?;
+        Ok(())
+    })
+    .await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_secret_service_means_a_marked_memory_only_session() -> Result<()> {
     let fake = FakeServer::start(0).await?;

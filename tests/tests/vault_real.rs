@@ -70,13 +70,7 @@ async fn vault_on_gnome_keyring() -> Result<()> {
         ensure!(back.ringcx_refresh.unwrap().expose_secret() == "cx-1");
         ensure!(back.rc.unwrap().refresh.unwrap().expose_secret() == "rc-refresh");
         v.save("p", &saved(10, "cx-2"))?;
-        ensure!(
-            bundle(v.load("p")?)
-                .ringcx_refresh
-                .unwrap()
-                .expose_secret()
-                == "cx-2"
-        );
+        ensure!(bundle(v.load("p")?).ringcx_refresh.unwrap().expose_secret() == "cx-2");
         // A JWT far over Windows' per-credential limit still round-trips.
         v.save("p", &saved(12_000, "cx-3"))?;
         ensure!(bundle(v.load("p")?).jwt.unwrap().expose_secret().len() == 12_000);

@@ -11,12 +11,17 @@ async fn size_and_position_are_remembered() -> Result<()> {
     app::run("window_state_1", &world, &[], async |app| {
         app.ready().await?;
         app.client.set_window_rect(40, 30, 900, 650).await?;
-        // The app saves once the window has settled.
-        app.until("the settings file to hold the window", || async {
+        // The app saves once the window has settled, in the window-state
+        // plugin's file.
+        app.until("the window-state file to hold the window", || async {
             let path = world
                 .root()
-                .join("config/com.engagedesk.EngageDesk.dev/settings.json");
-            Ok(std::fs::read_to_string(path).is_ok_and(|s| s.contains("\"width\": 900")))
+                .join("config/com.engagedesk.EngageDesk.dev/.window-state.json");
+            let saved: serde_json::Value = std::fs::read_to_string(path)
+                .ok()
+                .and_then(|s| serde_json::from_str(&s).ok())
+                .unwrap_or_default();
+            Ok(saved["main"]["width"] == 900)
         })
         .await
     })

@@ -53,7 +53,10 @@ mod tests {
     #[test]
     fn iso_dates_in_utc() {
         assert_eq!(iso_utc(0).as_deref(), Some("1970-01-01T00:00:00Z"));
-        assert_eq!(iso_utc(951_782_400).as_deref(), Some("2000-02-29T00:00:00Z"));
+        assert_eq!(
+            iso_utc(951_782_400).as_deref(),
+            Some("2000-02-29T00:00:00Z")
+        );
         assert_eq!(iso_utc(i64::MAX), None);
     }
 }

@@ -43,7 +43,9 @@ impl std::fmt::Display for Service {
 )]
 #[non_exhaustive]
 pub enum Error {
-    #[error("Port {port} can't be used for the sign-in redirect. Choose a number from {min} to 65535.")]
+    #[error(
+        "Port {port} can't be used for the sign-in redirect. Choose a number from {min} to 65535."
+    )]
     InvalidPort { port: i64, min: u16 },
 
     #[error("The {what} address {value:?} is not valid: {reason}. Enter an address like https://platform.ringcentral.com.")]
@@ -177,7 +179,9 @@ pub enum Error {
     #[error("{method:?} is not an HTTP method Engage Desk can send. Use GET, POST, PUT, PATCH or DELETE.")]
     InvalidMethod { method: String },
 
-    #[error("Name the profile with 1 to {max} letters, digits, spaces, dots, dashes or underscores.")]
+    #[error(
+        "Name the profile with 1 to {max} letters, digits, spaces, dots, dashes or underscores."
+    )]
     InvalidProfileName { max: usize },
 
     #[error("Sign out before you switch profiles.")]
@@ -307,7 +311,10 @@ mod tests {
 
     #[test]
     fn invalid_port_names_the_range() {
-        let e = Error::InvalidPort { port: 80, min: 1024 };
+        let e = Error::InvalidPort {
+            port: 80,
+            min: 1024,
+        };
         assert_eq!(e.code(), "invalid_port");
         let text = e.to_string();
         assert!(text.contains("Port 80"), "{text}");

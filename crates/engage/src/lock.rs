@@ -76,7 +76,13 @@ mod tests {
     fn a_second_holder_waits_for_the_first() {
         let dir = tempfile::tempdir().unwrap();
         let lock = ProfileLock::new(dir.path(), "Sandbox EU/ü");
-        assert!(lock.path().file_name().unwrap().to_str().unwrap().is_ascii());
+        assert!(lock
+            .path()
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .is_ascii());
         let first = lock.acquire().unwrap();
         assert!(lock.try_acquire().unwrap().is_none(), "taken twice");
         let second = lock.clone();
@@ -86,6 +92,9 @@ mod tests {
         assert!(lock.try_acquire().unwrap().is_some());
         // Other profiles never wait on this one.
         let _a = ProfileLock::new(dir.path(), "a").acquire().unwrap();
-        assert!(ProfileLock::new(dir.path(), "b").try_acquire().unwrap().is_some());
+        assert!(ProfileLock::new(dir.path(), "b")
+            .try_acquire()
+            .unwrap()
+            .is_some());
     }
 }

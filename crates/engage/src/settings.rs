@@ -219,7 +219,10 @@ mod tests {
 
     #[test]
     fn names_are_checked_and_listed() {
-        assert_eq!(validate_profile_name("  Sandbox EU ").unwrap(), "Sandbox EU");
+        assert_eq!(
+            validate_profile_name("  Sandbox EU ").unwrap(),
+            "Sandbox EU"
+        );
         assert_eq!(validate_profile_name("prod_2.x-b").unwrap(), "prod_2.x-b");
         assert_eq!(validate_profile_name("Zoë").unwrap(), "Zoë");
         for bad in ["", "   ", "a/b", "x:y", &"n".repeat(41), "tab\there"] {

@@ -225,7 +225,10 @@ mod tests {
     }
 
     fn saved(len: usize) -> SecretString {
-        secret(&format!("{{\"rc\":\"rc-access\",\"jwt\":\"{}\"}}", "j".repeat(len)))
+        secret(&format!(
+            "{{\"rc\":\"rc-access\",\"jwt\":\"{}\"}}",
+            "j".repeat(len)
+        ))
     }
 
     fn text(v: &Vault, profile: &str) -> String {

@@ -824,7 +824,8 @@ mod vault {
     }
 
     async fn restore(fake: &FakeServer, vault: &Arc<Vault>) -> Result<Arc<Session>, Error> {
-        let saved = engage::session::Saved::from_secret(&vault.load("p")?.expect("a saved session"))?;
+        let saved =
+            engage::session::Saved::from_secret(&vault.load("p")?.expect("a saved session"))?;
         Session::restore(
             &services(Arc::new(ExchangeLimiter::ringcx())),
             hosts(fake),
@@ -910,8 +911,8 @@ mod vault {
         assert_eq!(status.storage_error.unwrap().code, "keychain_locked");
         s.renew().await.unwrap();
         s.call("GET", "/voice/api/v1/admin/accounts", &[], None)
-        .await
-        .unwrap();
+            .await
+            .unwrap();
     }
 }
 

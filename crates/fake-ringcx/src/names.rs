@@ -61,7 +61,7 @@ impl Person {
 /// The `i`-th person; with `non_ascii`, every third one is international
 /// (starting with the first, so agent 0 is "Zoë Łukasiewicz").
 pub(crate) fn person(i: usize, non_ascii: bool) -> Person {
-    if non_ascii && i % 3 == 0 {
+    if non_ascii && i.is_multiple_of(3) {
         let (first, last) = INTERNATIONAL[(i / 3) % INTERNATIONAL.len()];
         return Person {
             first,

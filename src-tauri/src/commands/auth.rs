@@ -59,7 +59,14 @@ pub async fn sign_in_browser<R: Runtime>(
         app.opener()
             .open_url(url.as_str(), None::<&str>)
             .map_err(|e| engage::Error::BrowserFailed {
-                reason: e.to_string().lines().next().unwrap_or("").chars().take(120).collect(),
+                reason: e
+                    .to_string()
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .chars()
+                    .take(120)
+                    .collect(),
             })
     };
     let with = SignInWith::Browser { port, open: &open };

@@ -40,10 +40,14 @@ impl Opened {
             .get_or_init(|| async {
                 let service = self.service.clone();
                 match &self.choice {
-                    Keychain::Store(store) => Ok(Arc::new(Vault::with_store(store.clone(), &service))),
+                    Keychain::Store(store) => {
+                        Ok(Arc::new(Vault::with_store(store.clone(), &service)))
+                    }
                     Keychain::Unavailable => Err(ErrorCode::KeychainUnavailable),
                     Keychain::Platform => tokio::task::spawn_blocking(move || {
-                        Vault::platform(&service).map(Arc::new).map_err(|e| e.code())
+                        Vault::platform(&service)
+                            .map(Arc::new)
+                            .map_err(|e| e.code())
                     })
                     .await
                     .unwrap_or(Err(ErrorCode::KeychainUnavailable)),

@@ -238,7 +238,9 @@ impl Desk {
             Ok(vault) => Arc::new(VaultPersist::new(
                 vault,
                 profile,
-                self.locks_dir.as_ref().map(|d| ProfileLock::new(d, profile)),
+                self.locks_dir
+                    .as_ref()
+                    .map(|d| ProfileLock::new(d, profile)),
             )),
             Err(e) => Arc::new(NoKeychain(e.code())),
         }
@@ -303,7 +305,10 @@ impl Desk {
         let epoch = self.epoch.load(Ordering::SeqCst);
         let (profile, settings) = {
             let file = guard(&self.settings);
-            (file.settings.current.clone(), file.settings.current_profile())
+            (
+                file.settings.current.clone(),
+                file.settings.current_profile(),
+            )
         };
         let hosts = hosts_of(&settings);
         let signed_out = |e: &Error| {
@@ -344,12 +349,12 @@ impl Desk {
             client_secret: None,
         };
         let persist = self.persist_for(&profile).await;
-        let session =
-            match Session::restore(&self.services, configured, app, saved, persist).await {
-                Ok(session) => session,
-                Err(e) if e.is_transient() => return Err(e),
-                Err(e) => return signed_out(&e),
-            };
+        let session = match Session::restore(&self.services, configured, app, saved, persist).await
+        {
+            Ok(session) => session,
+            Err(e) if e.is_transient() => return Err(e),
+            Err(e) => return signed_out(&e),
+        };
         if let Some(agent) = settings.agent_id {
             let _ = session.select_agent(agent);
         }

@@ -104,9 +104,9 @@ impl Desk {
                 SignInWith::Jwt(jwt) => {
                     Credential::Jwt(SecretString::from(jwt.expose_secret().trim().to_string()))
                 }
-                SignInWith::Token(token) => Credential::Token(SecretString::from(
-                    token.expose_secret().trim().to_string(),
-                )),
+                SignInWith::Token(token) => {
+                    Credential::Token(SecretString::from(token.expose_secret().trim().to_string()))
+                }
             };
             Session::sign_in(&self.services, hosts, app, credential, persist).await
         };

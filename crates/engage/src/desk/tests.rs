@@ -72,7 +72,10 @@ impl World {
     /// A desk signed in on the default profile, with its session stored.
     async fn signed_in(&self) -> Desk {
         let d = self.desk();
-        let status = d.sign_in(form(&self.fake), token(&self.fake)).await.unwrap();
+        let status = d
+            .sign_in(form(&self.fake), token(&self.fake))
+            .await
+            .unwrap();
         assert!(status.signed_in && status.stored, "{status:?}");
         d
     }
@@ -124,14 +127,21 @@ async fn edited_settings_get_no_secret_sent_anywhere() {
     let status = d.restore().await.unwrap();
     assert!(!status.signed_in);
     assert_eq!(status.reason.unwrap().code, ErrorCode::SettingsChanged);
-    assert!(elsewhere.requests().is_empty(), "{:?}", elsewhere.requests());
+    assert!(
+        elsewhere.requests().is_empty(),
+        "{:?}",
+        elsewhere.requests()
+    );
     assert!(w.fake.requests().is_empty(), "{:?}", w.fake.requests());
     assert!(w.secrets_sent(&elsewhere).is_empty());
     // Nothing is lost: the saved session waits for the settings to come back.
     assert!(stored(&w.store, "default"));
 
     // Another client id, and addresses that do not parse, are refused too.
-    for (rc, client) in [(w.fake.url(), "other-app"), ("not a url".into(), "fake-client-id")] {
+    for (rc, client) in [
+        (w.fake.url(), "other-app"),
+        ("not a url".into(), "fake-client-id"),
+    ] {
         d.update_settings(|s| {
             let p = s.profiles.get_mut("default").unwrap();
             p.rc_server = rc.clone();
@@ -190,8 +200,11 @@ async fn a_restore_that_ends_after_a_profile_switch_installs_nothing() {
     let w = world().await;
     drop(w.signed_in().await);
     w.fake.fault(
-        Fault::new("/api/auth/token/refresh", FaultKind::Delay(Duration::from_millis(300)))
-            .with_method("POST"),
+        Fault::new(
+            "/api/auth/token/refresh",
+            FaultKind::Delay(Duration::from_millis(300)),
+        )
+        .with_method("POST"),
     );
     let d = Arc::new(w.desk());
     let restoring = tokio::spawn({
@@ -249,10 +262,16 @@ async fn a_sign_in_in_progress_holds_the_profile_and_the_desk() {
         ErrorCode::SignInInProgress
     );
     assert_eq!(
-        d.sign_in(form(&w.fake), token(&w.fake)).await.unwrap_err().code(),
+        d.sign_in(form(&w.fake), token(&w.fake))
+            .await
+            .unwrap_err()
+            .code(),
         ErrorCode::SignInInProgress
     );
-    assert_eq!(d.restore().await.unwrap_err().code(), ErrorCode::SignInInProgress);
+    assert_eq!(
+        d.restore().await.unwrap_err().code(),
+        ErrorCode::SignInInProgress
+    );
     assert!(d.cancel_sign_in());
     assert_eq!(
         browser.await.unwrap().unwrap_err().code(),
@@ -310,7 +329,8 @@ async fn sign_out_and_forget_leave_nothing_behind() {
     // entries still go.
     drop(w.signed_in().await);
     let d = w.desk();
-    w.fake.fault(Fault::new("/api/auth/token/refresh", FaultKind::Reset));
+    w.fake
+        .fault(Fault::new("/api/auth/token/refresh", FaultKind::Reset));
     assert_eq!(d.restore().await.unwrap_err().code(), ErrorCode::Network);
     assert!(stored(&w.store, "default"), "a transient failure keeps it");
     d.sign_out().await;
@@ -327,7 +347,10 @@ async fn the_user_list_is_only_for_the_session_that_loaded_it() {
     let w = world().await;
     let d = w.signed_in().await;
     assert_eq!(
-        d.users_page(crate::users::Query::default()).await.unwrap_err().code(),
+        d.users_page(crate::users::Query::default())
+            .await
+            .unwrap_err()
+            .code(),
         ErrorCode::UsersNotLoaded
     );
     let loaded = d.load_users(false).await.unwrap();
@@ -342,14 +365,26 @@ async fn the_user_list_is_only_for_the_session_that_loaded_it() {
     assert_eq!((page.total, page.rows.len()), (20, 5));
     let id = page.rows[0].user_id;
     assert_eq!(d.user_details(id).await.unwrap()["userId"], id);
-    assert_eq!(d.user_details(-5).await.unwrap_err().code(), ErrorCode::UserNotFound);
+    assert_eq!(
+        d.user_details(-5).await.unwrap_err().code(),
+        ErrorCode::UserNotFound
+    );
     // A new session does not see the old one's list.
     d.sign_in(form(&w.fake), token(&w.fake)).await.unwrap();
-    assert_eq!(d.user_details(id).await.unwrap_err().code(), ErrorCode::UsersNotLoaded);
+    assert_eq!(
+        d.user_details(id).await.unwrap_err().code(),
+        ErrorCode::UsersNotLoaded
+    );
     d.load_users(false).await.unwrap();
     d.sign_out().await;
-    assert_eq!(d.user_details(id).await.unwrap_err().code(), ErrorCode::NotSignedIn);
-    assert_eq!(d.load_users(false).await.unwrap_err().code(), ErrorCode::NotSignedIn);
+    assert_eq!(
+        d.user_details(id).await.unwrap_err().code(),
+        ErrorCode::NotSignedIn
+    );
+    assert_eq!(
+        d.load_users(false).await.unwrap_err().code(),
+        ErrorCode::NotSignedIn
+    );
 }
 
 #[tokio::test]
@@ -365,13 +400,32 @@ async fn events_follow_the_current_session_and_the_agent_is_remembered() {
     events.changed().await.unwrap();
     assert!(events.borrow_and_update().signed_in);
     let session = d.session().await.unwrap();
-    let agents: Vec<i64> = session.status().identity.unwrap().details.agent_details.iter().map(|a| a.agent_id).collect();
+    let agents: Vec<i64> = session
+        .status()
+        .identity
+        .unwrap()
+        .details
+        .agent_details
+        .iter()
+        .map(|a| a.agent_id)
+        .collect();
     let identity = d.select_agent(agents[1]).await.unwrap();
     assert_eq!(identity.agent_id, Some(agents[1]));
     events.changed().await.unwrap();
-    assert_eq!(events.borrow_and_update().identity.as_ref().unwrap().agent_id, Some(agents[1]));
+    assert_eq!(
+        events
+            .borrow_and_update()
+            .identity
+            .as_ref()
+            .unwrap()
+            .agent_id,
+        Some(agents[1])
+    );
     assert_eq!(d.profile_settings().agent_id, Some(agents[1]));
-    assert_eq!(d.select_agent(-1).await.unwrap_err().code(), ErrorCode::UnknownAgent);
+    assert_eq!(
+        d.select_agent(-1).await.unwrap_err().code(),
+        ErrorCode::UnknownAgent
+    );
     // A renewal of the current session reaches subscribers.
     session.renew().await.unwrap();
     events.changed().await.unwrap();
@@ -401,7 +455,10 @@ async fn a_failed_sign_in_changes_no_saved_form() {
         .unwrap_err();
     assert_eq!(e.code(), ErrorCode::MissingClientId);
     let e = d
-        .sign_in(form(&w.fake), SignInWith::Token(SecretString::from("dead".to_string())))
+        .sign_in(
+            form(&w.fake),
+            SignInWith::Token(SecretString::from("dead".to_string())),
+        )
         .await
         .unwrap_err();
     assert_eq!(e.code(), ErrorCode::PastedTokenExpired);

@@ -165,7 +165,10 @@ mod tests {
         let back = p.load().unwrap().unwrap();
         assert_eq!(back.ringcx_refresh.unwrap().expose_secret(), "one");
         let guard = p.lock().unwrap();
-        assert!(ProfileLock::new(dir.path(), "p").try_acquire().unwrap().is_none());
+        assert!(ProfileLock::new(dir.path(), "p")
+            .try_acquire()
+            .unwrap()
+            .is_none());
         drop(guard);
         p.clear().unwrap();
         assert!(p.load().unwrap().is_none());
@@ -176,9 +179,15 @@ mod tests {
         assert!(NoPersist.save(&saved("x")).is_ok() && !NoPersist.is_durable());
         assert!(NoPersist.load().unwrap().is_none() && NoPersist.lock().is_none());
         let locked = NoKeychain(ErrorCode::KeychainLocked);
-        assert_eq!(locked.save(&saved("x")).unwrap_err().code(), "keychain_locked");
         assert_eq!(
-            NoKeychain(ErrorCode::KeychainUnavailable).load().unwrap_err().code(),
+            locked.save(&saved("x")).unwrap_err().code(),
+            "keychain_locked"
+        );
+        assert_eq!(
+            NoKeychain(ErrorCode::KeychainUnavailable)
+                .load()
+                .unwrap_err()
+                .code(),
             "keychain_unavailable"
         );
         assert!(locked.clear().is_ok() && !locked.is_durable() && locked.lock().is_none());

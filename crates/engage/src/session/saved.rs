@@ -181,9 +181,12 @@ impl Saved {
             jwt: b.jwt.map(SecretString::from),
             client_secret: b.client_secret.map(SecretString::from),
             ringcx_refresh: b.ringcx_refresh.map(SecretString::from),
-            ringcx_access: b
-                .ringcx_access
-                .map(|t| (SecretString::from(t), from_unix_secs(b.ringcx_access_expires.unwrap_or(0)))),
+            ringcx_access: b.ringcx_access.map(|t| {
+                (
+                    SecretString::from(t),
+                    from_unix_secs(b.ringcx_access_expires.unwrap_or(0)),
+                )
+            }),
         })
     }
 
@@ -242,7 +245,10 @@ mod tests {
         assert_eq!(back.client_secret.unwrap().expose_secret(), "secret");
         assert_eq!(back.ringcx_refresh.unwrap().expose_secret(), "cx-refresh");
         let (access, exp) = back.ringcx_access.unwrap();
-        assert_eq!((access.expose_secret(), exp), ("cx-access", from_unix_secs(2_000_000_300)));
+        assert_eq!(
+            (access.expose_secret(), exp),
+            ("cx-access", from_unix_secs(2_000_000_300))
+        );
     }
 
     #[test]
@@ -254,17 +260,25 @@ mod tests {
         assert!(back.binding.is_none());
         assert_eq!(back.ringcx_refresh.unwrap().expose_secret(), "x");
         let garbage = SecretString::from("{not json".to_string());
-        assert_eq!(Saved::from_secret(&garbage).unwrap_err().code(), "keychain_corrupt");
+        assert_eq!(
+            Saved::from_secret(&garbage).unwrap_err().code(),
+            "keychain_corrupt"
+        );
     }
 
     #[test]
     fn bindings_compare_normalized_urls() {
         let a = binding("https://platform.ringcentral.com");
-        assert!(a.check(&binding("HTTPS://Platform.RingCentral.com:443/")).is_ok());
+        assert!(a
+            .check(&binding("HTTPS://Platform.RingCentral.com:443/"))
+            .is_ok());
         let e = a.check(&binding("https://evil.example")).unwrap_err();
         assert_eq!(e.code(), "settings_changed");
         let text = e.to_string();
-        assert!(text.contains("platform.ringcentral.com") && text.contains("evil.example"), "{text}");
+        assert!(
+            text.contains("platform.ringcentral.com") && text.contains("evil.example"),
+            "{text}"
+        );
         let mut other_app = binding("https://platform.ringcentral.com");
         other_app.client_id = "other".into();
         assert_eq!(a.check(&other_app).unwrap_err().code(), "settings_changed");
@@ -285,7 +299,10 @@ mod tests {
     #[test]
     fn debug_shows_no_secret() {
         let text = format!("{:?}", saved());
-        assert!(!text.contains("rc-access") && !text.contains("cx-refresh"), "{text}");
+        assert!(
+            !text.contains("rc-access") && !text.contains("cx-refresh"),
+            "{text}"
+        );
         assert!(!saved().to_secret().expose_secret().is_empty());
         assert!(!format!("{:?}", saved().to_secret()).contains("rc-access"));
     }

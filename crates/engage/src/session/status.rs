@@ -112,7 +112,10 @@ mod tests {
         assert!(!s.signed_in && s.identity.is_none() && s.ringcx_expires_at.is_none());
         let locked = Status::signed_out_by(&hosts, &Error::KeychainLocked);
         assert!(locked.reason.is_none());
-        assert_eq!(locked.storage_error.unwrap().code, ErrorCode::KeychainLocked);
+        assert_eq!(
+            locked.storage_error.unwrap().code,
+            ErrorCode::KeychainLocked
+        );
         let ended = Status::signed_out_by(&hosts, &Error::SessionEnded { reason: None });
         assert_eq!(ended.reason.unwrap().code, ErrorCode::SessionEnded);
         assert!(ended.storage_error.is_none());
@@ -120,8 +123,15 @@ mod tests {
 
     #[test]
     fn the_wire_is_camel_case() {
-        let json = serde_json::to_value(Status::signed_out(&Hosts::default_preset(), None)).unwrap();
-        for key in ["signedIn", "rcServer", "ringcxRenewsAt", "storageError", "identity"] {
+        let json =
+            serde_json::to_value(Status::signed_out(&Hosts::default_preset(), None)).unwrap();
+        for key in [
+            "signedIn",
+            "rcServer",
+            "ringcxRenewsAt",
+            "storageError",
+            "identity",
+        ] {
             assert!(json.get(key).is_some(), "{key} missing in {json}");
         }
         let r = Reason::from(&Error::NotSignedIn);

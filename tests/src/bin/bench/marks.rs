@@ -115,19 +115,25 @@ pub(crate) async fn marks(app: &App) -> Result<Marks> {
 
 /// What a window reported after a users load.
 pub(crate) struct Paint {
+    /// Response → paint, as the floor measures it itself; the app marks
+    /// only `painted_at` (its response time is in its log).
     pub(crate) ms: f64,
+    /// When the rows were painted (ms since 1970), where the window says.
+    pub(crate) painted_at: Option<f64>,
     pub(crate) row_nodes: usize,
     /// The floor's own parse time, part of `ms`.
     pub(crate) parse_ms: Option<f64>,
 }
 
-/// Waits for `data-paint-ms` on the users view, and checks the rows.
+/// Waits for `data-paint-ms` (the floor) or `data-painted-at` (the app)
+/// on the users view, and checks the rows.
 pub(crate) async fn wait_paint(app: &App) -> Result<Paint> {
     const READ: &str = r#"
             const view = document.querySelector("[data-testid=users-view]");
             const banner = document.querySelector("[data-testid=error-banner]");
             return {
                 paintMs: view ? view.getAttribute("data-paint-ms") : null,
+                paintedAt: view ? view.getAttribute("data-painted-at") : null,
                 rowNodes: view ? view.getAttribute("data-row-nodes") : null,
                 parseMs: view ? view.getAttribute("data-parse-ms") : null,
                 counted: document.querySelectorAll("[data-testid=user-row]").length,
@@ -141,7 +147,12 @@ pub(crate) async fn wait_paint(app: &App) -> Result<Paint> {
         if let Some(e) = v["error"].as_str() {
             bail!("the window shows an error: {e}");
         }
-        if let Some(ms) = v["paintMs"].as_str() {
+        let painted_at = v["paintedAt"].as_str().and_then(|s| s.parse::<f64>().ok());
+        if let Some(ms) = v["paintMs"]
+            .as_str()
+            .map(str::to_string)
+            .or(painted_at.map(|_| "NaN".into()))
+        {
             let ms: f64 = ms.parse().context("data-paint-ms is not a number")?;
             let marked = number(&v["rowNodes"]).context("no data-row-nodes")?;
             let counted = number(&v["counted"]).unwrap_or(0);
@@ -153,12 +164,13 @@ pub(crate) async fn wait_paint(app: &App) -> Result<Paint> {
             }
             return Ok(Paint {
                 ms,
+                painted_at,
                 row_nodes: counted,
                 parse_ms: v["parseMs"].as_str().and_then(|s| s.parse().ok()),
             });
         }
         if start.elapsed() > PAINT_WAIT {
-            bail!("no data-paint-ms on the users view within {PAINT_WAIT:?}");
+            bail!("no paint mark on the users view within {PAINT_WAIT:?}");
         }
         tokio::time::sleep(POLL).await;
     }
