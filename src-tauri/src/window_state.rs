@@ -34,11 +34,18 @@ pub fn on_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
         let app = window.app_handle().clone();
         tauri::async_runtime::spawn(async move {
             tokio::time::sleep(SETTLE).await;
-            if GENERATION.load(Ordering::SeqCst) == generation {
-                if let Err(e) = app.save_window_state(StateFlags::all() & !StateFlags::VISIBLE) {
+            if GENERATION.load(Ordering::SeqCst) != generation {
+                return;
+            }
+            // On the main thread, where the plugin's own window hooks run:
+            // from another thread, its lock and the window's getters
+            // (which wait for the main thread) can deadlock.
+            let handle = app.clone();
+            let _ = app.run_on_main_thread(move || {
+                if let Err(e) = handle.save_window_state(StateFlags::all() & !StateFlags::VISIBLE) {
                     tracing::info!("could not save the window's place: {e}");
                 }
-            }
+            });
         });
     }
 }

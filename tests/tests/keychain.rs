@@ -156,7 +156,10 @@ async fn edited_settings_send_no_secret_anywhere() -> Result<()> {
         "the old address was called: {:?}",
         &fake.requests()[before..]
     );
-    ensure!(keychain_entries(&world)? >= 2, "the saved session was dropped");
+    ensure!(
+        keychain_entries(&world)? >= 2,
+        "the saved session was dropped"
+    );
 
     // Put back, the saved session signs in without a browser.
     std::fs::write(&settings, &original)?;

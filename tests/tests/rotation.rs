@@ -81,6 +81,7 @@ async fn two_processes_never_spend_a_refresh_token_twice() -> Result<()> {
     let twice = spent.values().filter(|n| **n > 1).count();
     ensure!(twice == 0, "{twice} refresh tokens were spent twice");
     ensure!(spent.len() >= 20, "only {} rotations", spent.len());
+    eprintln!("rotation: {} refresh tokens spent, each once", spent.len());
     ensure!(
         fake.count("POST", "/api/auth/login/rc/accesstoken") == 1,
         "a renewal fell back to a new exchange"

@@ -36,8 +36,22 @@ struct Meta {
 
 /// One app's entries in one credential store.
 pub struct Vault {
-    store: Arc<CredentialStore>,
+    /// `None` only while dropping.
+    store: Option<Arc<CredentialStore>>,
     service: String,
+}
+
+impl Drop for Vault {
+    /// The Secret Service store ends its D-Bus proxy with a blocking call,
+    /// which panics on an async worker: the last handle goes on a thread.
+    fn drop(&mut self) {
+        let Some(store) = self.store.take() else {
+            return;
+        };
+        if tokio::runtime::Handle::try_current().is_ok() {
+            let _ = std::thread::spawn(move || drop(store)).join();
+        }
+    }
 }
 
 impl std::fmt::Debug for Vault {
@@ -59,13 +73,14 @@ impl Vault {
     /// A vault over any keyring-core store (tests use the mock store).
     pub fn with_store(store: Arc<CredentialStore>, service: &str) -> Vault {
         Vault {
-            store,
+            store: Some(store),
             service: service.to_string(),
         }
     }
 
     fn entry(&self, user: &str) -> Result<Entry, Error> {
-        Entry::new_in_store(&self.store, &self.service, user).map_err(map_err)
+        let store = self.store.as_ref().ok_or(Error::KeychainUnavailable)?;
+        Entry::new_in_store(store, &self.service, user).map_err(map_err)
     }
 
     fn chunk_user(profile: &str, generation: u64, i: usize) -> String {
