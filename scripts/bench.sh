@@ -2,7 +2,7 @@
 # make bench: builds each release binary once, then runs every figure and
 # writes docs/BENCHMARKS.md.
 #
-# - The bench runner (tests/src/bin/bench.rs), first: it fails fast.
+# - The bench runner (tests/src/bin/bench/), first: it fails fast.
 # - The app with `tauri build`: the release binary with the custom-protocol
 #   feature (the one the window figures run) and its .deb and .rpm (P5), with
 #   the release config and updater artifacts off, so no signing keys.

@@ -138,9 +138,10 @@ fn push_parent_path(out: &mut String, i: usize) {
 fn push_creation_date(out: &mut String, i: usize) {
     let secs = BASE_EPOCH + i as i64 * 3571;
     let millis = secs * 1000;
-    let (y, mo, d) = civil_from_days(secs.div_euclid(86_400));
-    let tod = secs.rem_euclid(86_400);
-    let (h, mi, s) = (tod / 3600, tod % 3600 / 60, tod % 60);
+    let t =
+        time::OffsetDateTime::from_unix_timestamp(secs).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let (y, mo, d) = (t.year(), u8::from(t.month()), t.day());
+    let (h, mi, s) = (t.hour(), t.minute(), t.second());
     let text = match i % 4 {
         0 => format!("\"{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.000+0000\""),
         1 => format!(
@@ -152,20 +153,6 @@ fn push_creation_date(out: &mut String, i: usize) {
         _ => millis.to_string(),
     };
     out.push_str(&text);
-}
-
-/// Days since 1970-01-01 to (year, month, day), after Howard Hinnant.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 fn push_json_str(out: &mut String, s: &str) {
@@ -233,9 +220,9 @@ mod tests {
 
     #[test]
     fn dates_and_escaping() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(18_690), (2021, 3, 4));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        let mut date = String::new();
+        push_creation_date(&mut date, 0);
+        assert_eq!(date, "\"2021-03-04T05:06:07.000+0000\"");
         let mut s = String::new();
         push_json_str(&mut s, "a\"b\\c\u{1}é");
         assert_eq!(serde_json::from_str::<String>(&s).unwrap(), "a\"b\\c\u{1}é");

@@ -55,22 +55,25 @@ pub async fn sign_in_browser<R: Runtime>(
     servers: Servers,
     port: i64,
 ) -> Result<Status> {
-    let open = |url: &url::Url| {
-        app.opener()
-            .open_url(url.as_str(), None::<&str>)
-            .map_err(|e| engage::Error::BrowserFailed {
-                reason: e
-                    .to_string()
-                    .lines()
-                    .next()
-                    .unwrap_or("")
-                    .chars()
-                    .take(120)
-                    .collect(),
-            })
-    };
+    let open = |url: &url::Url| open_browser(&app, url);
     let with = SignInWith::Browser { port, open: &open };
     Ok(desk.sign_in(servers.into(), with).await?)
+}
+
+/// Opens the system browser (`xdg-open` on Linux, which honours `$BROWSER`).
+fn open_browser<R: Runtime>(app: &AppHandle<R>, url: &url::Url) -> Result<(), engage::Error> {
+    app.opener()
+        .open_url(url.as_str(), None::<&str>)
+        .map_err(|e| engage::Error::BrowserFailed {
+            reason: e
+                .to_string()
+                .lines()
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(120)
+                .collect(),
+        })
 }
 
 /// Stops the sign-in in progress, at whatever step it is.

@@ -147,12 +147,15 @@ fn about(id: &str) -> String {
             SETTLE.as_secs()
         ),
         id if id.starts_with("P3") => format!(
-            "App: sign in with a pasted token, click Users, and read `data-paint-ms` on \
-             `[data-testid=users-view]`: from the users response arriving in Rust to \
-             two frames after the first rows went in. Floor: once its window is ready, a click on \
+            "App: sign in with a pasted token, click Users, and read `data-painted-at` on \
+             `[data-testid=users-view]` (two frames after the first rows went in) less the \
+             time the core logged for the users response (`engage::timing`, \
+             `users response received at_ms=…`), so no production type carries a \
+             benchmark field. Floor: once its window is ready, a click on \
              its Users button has a Rust command fetch `{USERS_QUERY}` with reqwest, \
              note the time as the body arrives, parse it with serde_json into a `Value` \
-             and return the first rows, which the page paints as plain divs; same mark. \
+             and return the first rows, which the page paints as plain divs, then mark \
+             `data-paint-ms` itself. \
              The floor paints as many rows as the app."
         ),
         id if id.starts_with("P4") => format!(
