@@ -14,11 +14,11 @@ function apply(status) {
   showStorage(status);
   if (signedIn) {
     agent.update(status);
-    if ($("[data-testid=signin-view]").hidden === false) showView("profile");
+    if ($("[data-testid=signin-view]").hidden === false) showView("agent");
     // A mark for the restore benchmark: when a profile first showed.
     const root = document.documentElement;
-    if (!root.dataset.profileAt) {
-      requestAnimationFrame(() => (root.dataset.profileAt = String(performance.timeOrigin + performance.now())));
+    if (!root.dataset.agentAt) {
+      requestAnimationFrame(() => (root.dataset.agentAt = String(performance.timeOrigin + performance.now())));
     }
   } else {
     users.reset();
@@ -54,7 +54,7 @@ async function start() {
       info,
       (status) => {
         apply(status);
-        showView("profile");
+        showView("agent");
       },
       restore,
     );

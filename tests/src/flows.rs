@@ -34,7 +34,7 @@ pub async fn sign_in_with_token(app: &App, fake: &FakeServer) -> Result<()> {
     app.type_into("rc-token", &fake.mint_rc_access_token())
         .await?;
     app.click("signin-token").await?;
-    app.visible("profile-view").await?;
+    app.visible("agent-view").await?;
     Ok(())
 }
 

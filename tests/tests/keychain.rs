@@ -51,7 +51,7 @@ async fn restart_restores_and_sign_out_leaves_nothing() -> Result<()> {
     // Start again: the profile shows with no browser step.
     app::run("keychain_restart", &world, &env, async |app| {
         app.ready().await?;
-        app.visible("profile-view").await?;
+        app.visible("agent-view").await?;
         app.wait_text("agent-name", |t| t == "John Wang").await?;
         ensure!(
             fake.count("GET", "/restapi/oauth/authorize") == authorizes,

@@ -102,7 +102,7 @@ async fn no_token_reaches_logs_files_dom_or_ipc() -> Result<()> {
             "the page reached call_api: {raw_api}"
         );
         seen.extend(replies.iter().map(|r| r.to_string()));
-        app.click("nav-profile").await?;
+        app.click("nav-agent").await?;
         app.click("signout").await?;
         app.visible("signin-view").await?;
         seen.push(app.client.source().await?);

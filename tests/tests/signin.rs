@@ -10,7 +10,7 @@ use fake_ringcx::{Config, FakeServer};
 use e2e::flows::{browser_script, fill_servers, free_port};
 
 async fn expect_profile(app: &App, name: &str) -> Result<()> {
-    app.visible("profile-view").await?;
+    app.visible("agent-view").await?;
     app.wait_text("agent-name", |t| t == name).await?;
     Ok(())
 }

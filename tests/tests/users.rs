@@ -349,7 +349,7 @@ async fn a_signed_out_window_cannot_read_the_last_list() -> Result<()> {
         open_users(app, &fake).await?;
         app.wait_text("users-count", |t| t.contains(" of ") && !t.starts_with("0 "))
             .await?;
-        app.click("nav-profile").await?;
+        app.click("nav-agent").await?;
         app.click("signout").await?;
         app.visible("signin-view").await?;
         let replies = app

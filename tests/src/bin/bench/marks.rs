@@ -58,7 +58,7 @@ pub(crate) fn split_text(splits: &[Split], last: &str) -> String {
 /// The page's marks and navigation timing.
 pub(crate) struct Marks {
     pub(crate) ready_at: Option<f64>,
-    pub(crate) profile_at: Option<f64>,
+    pub(crate) agent_at: Option<f64>,
     origin: f64,
     dom_loaded: Option<f64>,
     pub(crate) error: Option<String>,
@@ -89,7 +89,7 @@ pub(crate) async fn marks(app: &App) -> Result<Marks> {
             const banner = document.querySelector("[data-testid=error-banner]");
             return {
                 readyAt: root.dataset.readyAt || null,
-                profileAt: root.dataset.profileAt || null,
+                agentAt: root.dataset.agentAt || null,
                 origin: performance.timeOrigin,
                 domLoaded: nav && nav.domContentLoadedEventEnd > 0 ? nav.domContentLoadedEventEnd : null,
                 domInteractive: nav && nav.domInteractive > 0 ? nav.domInteractive : null,
@@ -105,7 +105,7 @@ pub(crate) async fn marks(app: &App) -> Result<Marks> {
     };
     Ok(Marks {
         ready_at: num("readyAt"),
-        profile_at: num("profileAt"),
+        agent_at: num("agentAt"),
         origin: num("origin").context("no performance.timeOrigin")?,
         dom_loaded: num("domLoaded"),
         error: v["error"].as_str().map(str::to_string),

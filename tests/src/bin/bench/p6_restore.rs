@@ -149,14 +149,14 @@ async fn second_start(
             let (marks, at) = match side {
                 Side::App => {
                     let marks = wait_profile(app).await?;
-                    let at = marks.profile_at.context("no data-profile-at")?;
+                    let at = marks.agent_at.context("no data-agent-at")?;
                     (marks, at)
                 }
                 Side::Floor => {
                     app.ready().await?;
                     let marks = marks(app).await?;
                     let at = marks.ready_at.context("no data-ready-at")?;
-                    if marks.profile_at.is_some() {
+                    if marks.agent_at.is_some() {
                         bail!("a profile showed without a stored session");
                     }
                     (marks, at)
@@ -188,13 +188,13 @@ async fn second_start(
     outcome
 }
 
-/// Waits for `data-profile-at`; fails if the form is ready without it.
+/// Waits for `data-agent-at`; fails if the form is ready without it.
 async fn wait_profile(app: &App) -> Result<Marks> {
     let start = Instant::now();
     let mut ready_since: Option<Instant> = None;
     loop {
         let marks = marks(app).await?;
-        if marks.profile_at.is_some() {
+        if marks.agent_at.is_some() {
             return Ok(marks);
         }
         if let Some(e) = &marks.error {
@@ -209,7 +209,7 @@ async fn wait_profile(app: &App) -> Result<Marks> {
             }
         }
         if start.elapsed() > PAINT_WAIT {
-            bail!("no data-profile-at within {PAINT_WAIT:?}");
+            bail!("no data-agent-at within {PAINT_WAIT:?}");
         }
         tokio::time::sleep(POLL).await;
     }

@@ -179,7 +179,7 @@ fn about(id: &str) -> String {
             .to_string(),
         "P6" => format!(
             "In one world: start the app, sign in with a pasted token (the session goes \
-             to the keychain), quit, start it again, and read `data-profile-at` on \
+             to the keychain), quit, start it again, and read `data-agent-at` on \
              `<html>` (set one frame after the profile first shows), from the process \
              start as in P1. The floor is what a restore cannot go below: the same app \
              started the same way (a first start in a fresh world, quit a second \
