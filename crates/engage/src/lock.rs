@@ -38,33 +38,30 @@ impl ProfileLock {
     /// Waits until no other process holds the lock, then takes it. Blocks:
     /// call it off the async workers.
     pub fn acquire(&self) -> std::io::Result<LockGuard> {
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let file = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&self.path)?;
+        let file = self.open()?;
         file.lock()?;
         Ok(LockGuard { _file: file })
     }
 
     /// Takes the lock only if it is free now.
     pub fn try_acquire(&self) -> std::io::Result<Option<LockGuard>> {
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let file = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&self.path)?;
+        let file = self.open()?;
         match file.try_lock() {
             Ok(()) => Ok(Some(LockGuard { _file: file })),
             Err(std::fs::TryLockError::WouldBlock) => Ok(None),
             Err(std::fs::TryLockError::Error(e)) => Err(e),
         }
+    }
+
+    fn open(&self) -> std::io::Result<File> {
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&self.path)
     }
 }
 
