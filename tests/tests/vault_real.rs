@@ -20,6 +20,7 @@ use engage::{ExposeSecret, SecretString};
 fn saved(jwt_len: usize, cx: &str) -> SecretString {
     Saved {
         method: SignInMethod::Jwt,
+        origin: "test".into(),
         binding: None,
         ringcx_access: None,
         rc: Some(RcTokens {

@@ -164,7 +164,7 @@ impl Desk {
     /// a session belongs to the profile it was started in.
     pub async fn switch_profile(&self, name: &str) -> Result<ProfileSettings, Error> {
         let name = validate_profile_name(name)?;
-        let current = self.current.read().await;
+        let mut current = self.current.write().await;
         if current
             .as_ref()
             .is_some_and(|i| i.session.status().signed_in)
@@ -180,6 +180,12 @@ impl Desk {
             s.current = name;
         });
         self.epoch.fetch_add(1, Ordering::SeqCst);
+        // A session that ended belongs to the old profile: it must not
+        // speak for the new one (its status, its sign-out).
+        if current.take().is_some() {
+            self.installs.fetch_add(1, Ordering::SeqCst);
+            *guard(&self.users) = None;
+        }
         drop(current);
         self.publish(Status::signed_out(&hosts_of(&chosen), None));
         Ok(chosen)
@@ -247,10 +253,20 @@ impl Desk {
     }
 
     /// Makes `session` current; the one it replaces is ended remotely, its
-    /// store left alone (the new session's secrets may be there now).
-    async fn install(&self, session: Arc<Session>, profile: String) -> Status {
+    /// store left alone (the new session's secrets may be there now). With
+    /// `epoch`, only if no switch or sign-in came since (checked under the
+    /// same lock a switch takes); `None` when it came too late.
+    async fn install(
+        &self,
+        session: Arc<Session>,
+        profile: String,
+        epoch: Option<u64>,
+    ) -> Option<Status> {
         let old = {
             let mut current = self.current.write().await;
+            if epoch.is_some_and(|e| e != self.epoch.load(Ordering::SeqCst)) {
+                return None;
+            }
             let old = current.replace(Installed {
                 session: session.clone(),
                 profile,
@@ -264,7 +280,7 @@ impl Desk {
         if let Some(old) = old {
             old.session.replaced().await;
         }
-        status
+        Some(status)
     }
 
     /// Passes the session's status changes on while it is the current one.
@@ -313,7 +329,10 @@ impl Desk {
         let hosts = hosts_of(&settings);
         let signed_out = |e: &Error| {
             let status = Status::signed_out_by(&hosts, e);
-            self.publish(status.clone());
+            // A restore the user moved on from tells the window nothing.
+            if self.epoch.load(Ordering::SeqCst) == epoch {
+                self.publish(status.clone());
+            }
             Ok(status)
         };
         let id = profile.clone();
@@ -358,13 +377,15 @@ impl Desk {
         if let Some(agent) = settings.agent_id {
             let _ = session.select_agent(agent);
         }
-        if self.epoch.load(Ordering::SeqCst) != epoch {
-            // The user moved on (another profile, a new sign-in): this
-            // session is nobody's. What it saved stays for next time.
-            session.discard().await;
-            return Ok(self.status().await);
+        match self.install(session.clone(), profile, Some(epoch)).await {
+            Some(status) => Ok(status),
+            None => {
+                // The user moved on (another profile, a new sign-in): this
+                // session is nobody's. What it saved stays for next time.
+                session.discard().await;
+                Ok(self.status().await)
+            }
         }
-        Ok(self.install(session, profile).await)
     }
 
     /// Signs out: RingCX logout, RingCentral revoke (errors ignored), and

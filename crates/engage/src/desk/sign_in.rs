@@ -117,9 +117,9 @@ impl Desk {
             () = cancel.cancelled() => return Err(Error::SignInCancelled),
         };
         let _one = self.lifecycle.lock().await;
-        let status = self.install(session, profile.clone()).await;
+        let status = self.install(session, profile.clone(), None).await;
         self.remember(&profile, &form, port);
-        Ok(status)
+        status.ok_or(Error::NotSignedIn)
     }
 
     /// Stops the sign-in in progress, at whatever step it is.

@@ -501,3 +501,37 @@ async fn two_desks_on_one_store_never_spend_a_refresh_token_twice() {
     assert_eq!(unique.len(), spent.len(), "a refresh token was spent twice");
     assert!(sa.status().signed_in && sb.status().signed_in);
 }
+
+#[tokio::test]
+async fn a_new_sign_in_elsewhere_is_never_adopted() {
+    let w = world().await;
+    let a = w.signed_in().await;
+    let old = a.session().await.unwrap();
+    // Another process signs the same profile in anew (perhaps as another
+    // user): its tokens are not the old session's to use.
+    let b = w.desk();
+    b.sign_in(form(&w.fake), token(&w.fake)).await.unwrap();
+    let e = old.renew().await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::SignedOutElsewhere);
+    let status = a.status().await;
+    assert!(!status.signed_in);
+    assert_eq!(status.reason.unwrap().code, ErrorCode::SignedOutElsewhere);
+    // The new sign-in is untouched: a third desk restores it.
+    assert!(stored(&w.store, "default"));
+    drop(b);
+    assert!(w.desk().restore().await.unwrap().signed_in);
+}
+
+#[tokio::test]
+async fn an_ended_session_does_not_speak_for_the_next_profile() {
+    let w = world().await;
+    let d = w.signed_in().await;
+    w.fake.revoke_all();
+    let e = d.session().await.unwrap().renew().await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::PastedTokenExpired);
+    assert!(d.status().await.reason.is_some());
+    d.switch_profile("Other").await.unwrap();
+    let status = d.status().await;
+    assert!(!status.signed_in && status.reason.is_none(), "{status:?}");
+    assert!(d.restore().await.unwrap().reason.is_none());
+}

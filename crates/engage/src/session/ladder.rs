@@ -14,7 +14,6 @@
 //! Transient failures (network, 5xx, 429) never end a session: the tokens
 //! are kept and the error is returned, so a later try can succeed.
 
-use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant, SystemTime};
 
 use secrecy::{ExposeSecret, SecretString};
@@ -60,12 +59,11 @@ enum Stored {
 impl Session {
     /// Renews through the ladder; on success publishes the new expiry.
     pub(super) async fn renew_locked(&self, guard: &mut Guard<'_>) -> Result<SecretString, Error> {
-        let persist = self.persist.clone();
-        let _process_lock = tokio::task::spawn_blocking(move || persist.lock())
-            .await
-            .unwrap_or(None);
+        let _process_lock = self.process_lock().await;
+        let has_identity = self.status.borrow().identity.is_some();
         let result = match self.read_store(guard) {
-            Ok(Stored::Adopted(Some(token))) => {
+            // A restore has no identity yet: it renews to get one.
+            Ok(Stored::Adopted(Some(token))) if has_identity => {
                 let renewals = self.status.borrow().renewals + 1;
                 let identity = self.status.borrow().identity.clone();
                 self.publish(guard, identity, renewals);
@@ -120,20 +118,27 @@ impl Session {
             }
         };
         let s = guard.as_mut().ok_or(Error::NotSignedIn)?;
+        let known = lock(&self.known).clone();
         let Some(stored) = stored else {
-            return if self.saved_once.load(Ordering::SeqCst) {
+            return if known.is_some() {
                 Err(Error::SignedOutElsewhere)
             } else {
                 Ok(Stored::Ours)
             };
         };
-        if stored.binding.as_ref() != Some(&self.binding) {
-            // The profile was signed in anew, elsewhere, to other servers.
+        if stored.binding.as_ref() != Some(&self.binding) || stored.origin != self.origin {
+            // The profile was signed in anew elsewhere (perhaps as another
+            // user): its tokens are not this session's to use.
             return Err(Error::SignedOutElsewhere);
         }
-        if !self.held(s).rotated_since(&stored) {
-            return Ok(Stored::Ours);
+        // Compared with what this process last wrote or read, not with its
+        // memory: after a failed save, memory is newer than the store.
+        match &known {
+            Some(k) if !k.rotated_since(&stored) => return Ok(Stored::Ours),
+            None => return Ok(Stored::Ours),
+            Some(_) => {}
         }
+        *lock(&self.known) = Some(stored.clone());
         tracing::debug!("another process renewed this profile; using its tokens");
         s.rc = stored.rc;
         s.jwt = stored.jwt;
@@ -246,6 +251,7 @@ impl Session {
     fn held(&self, s: &Secrets) -> Saved {
         Saved {
             method: self.method,
+            origin: self.origin.clone(),
             binding: Some(self.binding.clone()),
             rc: s.rc.clone(),
             jwt: s.jwt.clone(),
@@ -263,7 +269,7 @@ impl Session {
         let persist = self.persist.clone();
         let result = blocking(|| persist.save(&saved));
         match &result {
-            Ok(()) => self.saved_once.store(true, Ordering::SeqCst),
+            Ok(()) => *lock(&self.known) = Some(saved),
             Err(e) => tracing::warn!(
                 code = %e.code(),
                 "could not save the session in the keychain"

@@ -12,7 +12,6 @@ pub use persist::{NoKeychain, NoPersist, Persist, VaultPersist};
 pub use saved::{Binding, Saved, SignInMethod};
 pub use status::{Identity, Reason, Status};
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex as SyncMutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -83,6 +82,8 @@ struct Secrets {
 /// A signed-in session.
 pub struct Session {
     method: SignInMethod,
+    /// The sign-in this session comes from (see `Saved::origin`).
+    origin: String,
     binding: Binding,
     /// `None` for a pasted token: nothing is ever asked of RingCentral.
     rc: Option<RcClient>,
@@ -93,9 +94,10 @@ pub struct Session {
     limiter: Arc<ExchangeLimiter>,
     persist: Arc<dyn Persist>,
     storage_error: SyncMutex<Option<Reason>>,
-    /// Set once a save went through: from then on an empty store means
-    /// another process signed this profile out.
-    saved_once: AtomicBool,
+    /// The bundle this process last wrote or read: a store that differs
+    /// from it was rotated by another process; an empty store, once there
+    /// was one, means another process signed the profile out.
+    known: SyncMutex<Option<Saved>>,
     renewer: SyncMutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
@@ -118,6 +120,7 @@ impl Session {
     fn empty(
         services: &Services,
         method: SignInMethod,
+        origin: String,
         binding: Binding,
         app: RcApp,
         persist: Arc<dyn Persist>,
@@ -132,6 +135,7 @@ impl Session {
         };
         Ok(Arc::new(Session {
             method,
+            origin,
             cx: RingCx::new(services.http.clone(), binding.hosts.clone()),
             status: watch::channel(Status::signed_out(&binding.hosts, None)).0,
             rc,
@@ -141,7 +145,7 @@ impl Session {
             limiter: services.limiter.clone(),
             persist,
             storage_error: SyncMutex::new(None),
-            saved_once: AtomicBool::new(false),
+            known: SyncMutex::new(None),
             renewer: SyncMutex::new(None),
         }))
     }
@@ -159,7 +163,8 @@ impl Session {
             hosts,
             client_id: app.client_id.trim().to_string(),
         };
-        let session = Session::empty(services, credential.method(), binding, app, persist)?;
+        let origin = crate::pkce::new_state();
+        let session = Session::empty(services, credential.method(), origin, binding, app, persist)?;
         let (rc_tokens, jwt) = match credential {
             Credential::Browser(t) => (t, None),
             Credential::Jwt(assertion) => (session.rc()?.jwt(&assertion).await?, Some(assertion)),
@@ -193,6 +198,9 @@ impl Session {
                 cx_renew_at: ladder::renew_at(login.tokens.access_expires_at, now),
                 cx: login.tokens,
             };
+            // Under the profile's lock: a renewal of the old session in
+            // another process must not write over the new sign-in.
+            let _process_lock = session.process_lock().await;
             session.save(&secrets);
             *guard = Some(secrets);
             let identity = Identity {
@@ -227,8 +235,15 @@ impl Session {
             client_secret: app.client_secret.or(saved.client_secret.clone()),
             ..app
         };
-        let session = Session::empty(services, saved.method, bound, app, persist)?;
-        session.saved_once.store(true, Ordering::SeqCst);
+        let session = Session::empty(
+            services,
+            saved.method,
+            saved.origin.clone(),
+            bound,
+            app,
+            persist,
+        )?;
+        *lock(&session.known) = Some(saved.clone());
         {
             let mut guard = session.secrets.lock().await;
             *guard = Some(Secrets {
@@ -245,6 +260,14 @@ impl Session {
         }
         session.start_renewer();
         Ok(session)
+    }
+
+    /// Waits for the profile's cross-process lock (off the async workers).
+    async fn process_lock(&self) -> Option<crate::lock::LockGuard> {
+        let persist = self.persist.clone();
+        tokio::task::spawn_blocking(move || persist.lock())
+            .await
+            .unwrap_or(None)
     }
 
     fn rc(&self) -> Result<&RcClient, Error> {
@@ -431,6 +454,9 @@ impl Session {
         self.stop_renewer();
         let secrets = self.secrets.lock().await.take();
         if clear_store {
+            // Under the lock: a renewal in another process finishes (and
+            // saves) first, and then finds the store empty.
+            let _process_lock = self.process_lock().await;
             let persist = self.persist.clone();
             let _ = persist::blocking(|| persist.clear());
             self.status

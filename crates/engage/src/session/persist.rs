@@ -146,6 +146,7 @@ mod tests {
     fn saved(cx: &str) -> Saved {
         Saved {
             method: SignInMethod::Token,
+            origin: String::new(),
             binding: None,
             rc: None,
             jwt: None,

@@ -75,6 +75,10 @@ fn host_of(url: &Url) -> String {
 #[derive(Clone)]
 pub struct Saved {
     pub method: SignInMethod,
+    /// A random id made at sign-in and kept through every rotation: another
+    /// process may adopt rotated tokens of the same sign-in, never those of
+    /// a new one (which may be another user).
+    pub origin: String,
     /// `None` for a bundle from before bindings were recorded.
     pub binding: Option<Binding>,
     pub rc: Option<RcTokens>,
@@ -100,6 +104,8 @@ struct Bundle {
     #[serde(default)]
     v: u32,
     method: SignInMethod,
+    #[serde(default)]
+    origin: String,
     #[serde(default)]
     rc_server: Option<String>,
     #[serde(default)]
@@ -130,6 +136,7 @@ impl Saved {
         let bundle = Bundle {
             v: VERSION,
             method: self.method,
+            origin: self.origin.clone(),
             rc_server: self.binding.as_ref().map(|b| b.hosts.rc.to_string()),
             ringcx_server: self.binding.as_ref().map(|b| b.hosts.ringcx.to_string()),
             client_id: self.binding.as_ref().map(|b| b.client_id.clone()),
@@ -176,6 +183,7 @@ impl Saved {
         });
         Ok(Saved {
             method: b.method,
+            origin: b.origin,
             binding,
             rc,
             jwt: b.jwt.map(SecretString::from),
@@ -214,6 +222,7 @@ mod tests {
     fn saved() -> Saved {
         Saved {
             method: SignInMethod::Jwt,
+            origin: "o1".into(),
             binding: Some(binding("https://platform.ringcentral.com")),
             rc: Some(RcTokens {
                 access: SecretString::from("rc-access".to_string()),
@@ -236,6 +245,7 @@ mod tests {
     fn round_trips_every_secret_and_the_binding() {
         let back = Saved::from_secret(&saved().to_secret()).unwrap();
         assert_eq!(back.method, SignInMethod::Jwt);
+        assert_eq!(back.origin, "o1");
         assert_eq!(back.binding, saved().binding);
         let rc = back.rc.as_ref().unwrap();
         assert_eq!(rc.access.expose_secret(), "rc-access");
