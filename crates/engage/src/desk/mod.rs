@@ -32,9 +32,7 @@ use tokio_util::sync::CancellationToken;
 use crate::hosts::Hosts;
 use crate::lock::ProfileLock;
 use crate::rc::RcApp;
-use crate::session::{
-    Identity, NoKeychain, Persist, Saved, Services, Session, Status, VaultPersist,
-};
+use crate::session::{Identity, NoKeychain, Persist, Services, Session, Status, VaultPersist};
 use crate::settings::{
     validate_profile_name, ProfileList, ProfileSettings, Settings, SettingsFile,
 };
@@ -335,12 +333,16 @@ impl Desk {
             }
             Ok(status)
         };
-        let id = profile.clone();
-        let stored = self
-            .keychain
-            .with_vault(move |v| v.load(&id))
-            .await
-            .and_then(|s| s.map(|s| Saved::from_secret(&s)).transpose());
+        // Read once, under the profile's lock, which the renewal then keeps:
+        // no other process rotates between this read and the renewal.
+        let persist = self.persist_for(&profile).await;
+        let reader = persist.clone();
+        let (held, stored) = tokio::task::spawn_blocking(move || {
+            let held = reader.lock();
+            (held, reader.load())
+        })
+        .await
+        .unwrap_or((None, Err(Error::KeychainUnavailable)));
         let saved = match stored {
             Ok(Some(saved)) => saved,
             Ok(None) => return Ok(self.status().await),
@@ -367,9 +369,9 @@ impl Desk {
             client_id: settings.client_id.clone(),
             client_secret: None,
         };
-        let persist = self.persist_for(&profile).await;
-        let session = match Session::restore(&self.services, configured, app, saved, persist).await
-        {
+        let restored =
+            Session::restore_held(&self.services, configured, app, saved, persist, held).await;
+        let session = match restored {
             Ok(session) => session,
             Err(e) if e.is_transient() => return Err(e),
             Err(e) => return signed_out(&e),

@@ -61,17 +61,32 @@ impl Session {
     pub(super) async fn renew_locked(&self, guard: &mut Guard<'_>) -> Result<SecretString, Error> {
         let _process_lock = self.process_lock().await;
         let has_identity = self.status.borrow().identity.is_some();
-        let result = match self.read_store(guard) {
+        match self.read_store(guard) {
             // A restore has no identity yet: it renews to get one.
             Ok(Stored::Adopted(Some(token))) if has_identity => {
                 let renewals = self.status.borrow().renewals + 1;
                 let identity = self.status.borrow().identity.clone();
                 self.publish(guard, identity, renewals);
-                return Ok(token);
+                Ok(token)
             }
-            Ok(_) => self.ladder(guard).await,
-            Err(e) => Err(e),
-        };
+            Ok(_) => self.renew_held(guard).await,
+            Err(e) => self.finish(guard, Err(e)),
+        }
+    }
+
+    /// The ladder, with the profile's lock already held and the store just
+    /// read under it (a restore reads it there itself).
+    pub(super) async fn renew_held(&self, guard: &mut Guard<'_>) -> Result<SecretString, Error> {
+        let result = self.ladder(guard).await;
+        self.finish(guard, result)
+    }
+
+    /// Keeps a renewal's result, or ends the session on a lasting failure.
+    fn finish(
+        &self,
+        guard: &mut Guard<'_>,
+        result: Result<CxLogin, Error>,
+    ) -> Result<SecretString, Error> {
         match result {
             Ok(login) => {
                 let s = guard.as_mut().ok_or(Error::NotSignedIn)?;

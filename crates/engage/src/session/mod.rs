@@ -225,6 +225,30 @@ impl Session {
         saved: Saved,
         persist: Arc<dyn Persist>,
     ) -> Result<Arc<Session>, Error> {
+        Session::restore_with(services, hosts, app, saved, persist, None).await
+    }
+
+    /// `restore` for a caller that read `saved` while holding the profile's
+    /// lock (`held`): the store is not read a second time.
+    pub async fn restore_held(
+        services: &Services,
+        hosts: Hosts,
+        app: RcApp,
+        saved: Saved,
+        persist: Arc<dyn Persist>,
+        held: Option<crate::lock::LockGuard>,
+    ) -> Result<Arc<Session>, Error> {
+        Session::restore_with(services, hosts, app, saved, persist, Some(held)).await
+    }
+
+    async fn restore_with(
+        services: &Services,
+        hosts: Hosts,
+        app: RcApp,
+        saved: Saved,
+        persist: Arc<dyn Persist>,
+        held: Option<Option<crate::lock::LockGuard>>,
+    ) -> Result<Arc<Session>, Error> {
         let configured = Binding {
             hosts,
             client_id: app.client_id.trim().to_string(),
@@ -256,7 +280,10 @@ impl Session {
                 },
                 cx_renew_at: UNIX_EPOCH,
             });
-            session.renew_locked(&mut guard).await?;
+            match held {
+                Some(_lock) => session.renew_held(&mut guard).await?,
+                None => session.renew_locked(&mut guard).await?,
+            };
         }
         session.start_renewer();
         Ok(session)
