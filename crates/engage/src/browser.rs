@@ -55,7 +55,10 @@ impl BrowserSignIn {
         timeout: Duration,
     ) -> Result<RcTokens, Error> {
         let code = self.listener.wait(&self.state, cancel, timeout).await?;
-        rc.exchange_code(&code, &self.verifier, &self.redirect_uri)
-            .await
+        // Cancelling still counts once the code has arrived.
+        tokio::select! {
+            () = cancel.cancelled() => Err(Error::SignInCancelled),
+            tokens = rc.exchange_code(&code, &self.verifier, &self.redirect_uri) => tokens,
+        }
     }
 }

@@ -27,7 +27,7 @@ impl std::fmt::Display for Service {
 
 /// Everything that can go wrong in the core. Each variant has a stable code,
 /// its `ErrorCode` twin, generated from the variant so the two cannot drift.
-#[derive(Debug, thiserror::Error, strum::EnumDiscriminants)]
+#[derive(Debug, Clone, thiserror::Error, strum::EnumDiscriminants)]
 #[strum_discriminants(
     name(ErrorCode),
     derive(
@@ -173,11 +173,14 @@ pub enum Error {
     #[error("The session saved in your keychain could not be read. Sign in again; the damaged entry will be replaced.")]
     KeychainCorrupt,
 
-    #[error("{path:?} is not a RingCX API path. Use a path that starts with /voice/api/, like /voice/api/v1/admin/accounts.")]
-    InvalidApiPath { path: String },
+    #[error("{path:?} is not a RingCX API path: {reason}. Use a path that starts with /voice/api/, like /voice/api/v1/admin/accounts.")]
+    InvalidApiPath { path: String, reason: &'static str },
 
     #[error("{method:?} is not an HTTP method Engage Desk can send. Use GET, POST, PUT, PATCH or DELETE.")]
     InvalidMethod { method: String },
+
+    #[error("RingCX refused the {method} because the session's token had just expired. Engage Desk renewed the session but did not send the {method} again by itself, since repeating it could act twice. Send it again.")]
+    RenewedNotResent { method: String },
 
     #[error(
         "Name the profile with 1 to {max} letters, digits, spaces, dots, dashes or underscores."
@@ -264,14 +267,16 @@ impl Error {
     /// True when trying the same thing again later may work, so a session
     /// must be kept rather than dropped (network, 5xx, 429).
     pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
+        match self {
             Error::Network { .. }
-                | Error::ServerError { .. }
-                | Error::RateLimited { .. }
-                | Error::BadResponse { .. }
-                | Error::TooLarge { .. }
-        )
+            | Error::ServerError { .. }
+            | Error::RateLimited { .. }
+            | Error::TooLarge { .. } => true,
+            // A 4xx page (a proxy's 401 or 403) is a definite answer; an
+            // unreadable 2xx or 5xx may be a passing fault.
+            Error::BadResponse { status, .. } => !(400..500).contains(status),
+            _ => false,
+        }
     }
 }
 

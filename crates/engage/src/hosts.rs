@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use crate::api_path::ApiPath;
 use crate::Error;
 
 /// A named pair of servers users can pick instead of typing URLs.
@@ -63,13 +64,31 @@ impl Hosts {
         Hosts::parse(p.rc, p.ringcx).expect("presets are valid")
     }
 
-    /// `{base}{path}`, keeping any path prefix of the configured base.
-    pub fn rc_url(&self, path: &str) -> Url {
+    /// `{base}{path}` for one of the core's own fixed endpoints, keeping any
+    /// path prefix of the configured base. Only constants: a path from
+    /// outside goes through [`Hosts::api_url`].
+    pub fn rc_url(&self, path: &'static str) -> Url {
         join(&self.rc, path)
     }
 
-    pub fn ringcx_url(&self, path: &str) -> Url {
+    /// Like [`Hosts::rc_url`], on the RingCX server.
+    pub fn ringcx_url(&self, path: &'static str) -> Url {
         join(&self.ringcx, path)
+    }
+
+    /// The URL of a checked API path on the RingCX server: each decoded
+    /// segment is encoded again on its own, so the path the server sees is
+    /// the one that was checked.
+    pub fn api_url(&self, path: &ApiPath) -> Url {
+        let mut url = self.ringcx.clone();
+        url.set_query(None);
+        if let Ok(mut segments) = url.path_segments_mut() {
+            segments.pop_if_empty();
+            for s in path.segments() {
+                segments.push(s);
+            }
+        }
+        url
     }
 }
 
@@ -169,5 +188,20 @@ mod tests {
             h.ringcx_url("/api/auth/token/refresh").as_str(),
             "http://127.0.0.1:9/prefix/api/auth/token/refresh"
         );
+    }
+
+    #[test]
+    fn api_urls_carry_exactly_the_checked_segments() {
+        let h = Hosts::parse("https://rc.example.com", "http://127.0.0.1:9/prefix/").unwrap();
+        let p = ApiPath::parse("/voice/api/v1/admin/accounts/12/x%20y").unwrap();
+        assert_eq!(
+            h.api_url(&p).as_str(),
+            "http://127.0.0.1:9/prefix/voice/api/v1/admin/accounts/12/x%20y"
+        );
+        let h = Hosts::parse("https://rc.example.com", "https://cx.example.com").unwrap();
+        let p = ApiPath::parse("/voice/api/v1/a%40b/").unwrap();
+        let url = h.api_url(&p);
+        assert_eq!(url.as_str(), "https://cx.example.com/voice/api/v1/a@b/");
+        assert_eq!(url.host_str(), Some("cx.example.com"));
     }
 }

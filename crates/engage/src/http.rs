@@ -14,15 +14,28 @@ use crate::Error;
 pub const AUTH_BODY_LIMIT: usize = 1_000_000;
 /// API answers can be large: the users list has no paging.
 pub const API_BODY_LIMIT: usize = 256_000_000;
+/// The most of an answer the core parses into a document for a caller (a
+/// view, the command line): bigger answers are for saving to a file.
+pub const DOCUMENT_LIMIT: usize = 16_000_000;
 
-/// A response read in full, within a limit.
-#[derive(Debug)]
+/// A response read in full, within a limit. Its body may carry tokens, so
+/// its `Debug` shows only the status, the content type and the size.
 pub struct Reply {
     pub status: u16,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
     /// When the last byte of the body arrived (before any parsing).
     pub received_at: std::time::SystemTime,
+}
+
+impl std::fmt::Debug for Reply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reply")
+            .field("status", &self.status)
+            .field("content_type", &self.content_type())
+            .field("body_bytes", &self.body.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Reply {
@@ -37,15 +50,16 @@ impl Reply {
             .unwrap_or("")
     }
 
-    /// `Retry-After` in seconds; at least 30 s when absent, as RingCentral asks.
+    /// How long `Retry-After` asks to wait, in either of its forms; 30 s
+    /// when absent or unreadable, as RingCentral asks. Callers never wait
+    /// less than their own back-off, so a `0` cannot make them spin.
     pub fn retry_after(&self) -> Duration {
-        let secs = self
-            .headers
+        self.headers
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .unwrap_or(30);
-        Duration::from_secs(secs.min(3600))
+            .and_then(|v| parse_retry_after(v, std::time::SystemTime::now()))
+            .unwrap_or(DEFAULT_RETRY_AFTER)
+            .min(MAX_RETRY_AFTER)
     }
 
     /// Parses the body as JSON of type `T`.
@@ -64,10 +78,32 @@ impl Reply {
     }
 }
 
+/// The wait when a 429 names none.
+pub const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(30);
+/// No server is waited on for longer than this at a time.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
+
+/// `Retry-After` as delay-seconds or an HTTP date (RFC 9110 10.2.3),
+/// measured from `now`; a date already past is no wait.
+pub fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or_default())
+}
+
+/// A token request (exchange, refresh, RingCentral's token endpoint) that
+/// has no answer by then is given up: well inside the minute before a
+/// RingCX token expires, so the ladder's next step or a retry still has time.
+pub const AUTH_TIMEOUT: Duration = Duration::from_secs(15);
+
 /// The shared HTTP client.
 #[derive(Debug, Clone)]
 pub struct Http {
     client: reqwest::Client,
+    auth_timeout: Duration,
 }
 
 impl Http {
@@ -80,7 +116,27 @@ impl Http {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("the HTTP client's static settings are valid");
-        Http { client }
+        Http {
+            client,
+            auth_timeout: AUTH_TIMEOUT,
+        }
+    }
+
+    /// The same client with another limit for token requests (tests use a
+    /// short one against a server that never answers).
+    pub fn with_auth_timeout(mut self, timeout: Duration) -> Self {
+        self.auth_timeout = timeout;
+        self
+    }
+
+    /// Sends a token request: small answer, short timeout.
+    pub async fn send_auth(
+        &self,
+        service: Service,
+        request: RequestBuilder,
+    ) -> Result<Reply, Error> {
+        self.send(service, request.timeout(self.auth_timeout), AUTH_BODY_LIMIT)
+            .await
     }
 
     pub fn client(&self) -> &reqwest::Client {
@@ -329,10 +385,55 @@ mod tests {
     }
 
     #[test]
+    fn debug_never_prints_the_body_or_headers() {
+        let mut r = reply(
+            200,
+            "application/json",
+            r#"{"accessToken":"eyJ-secret-access","refreshToken":"secret-refresh"}"#,
+        );
+        r.headers
+            .insert("set-cookie", "session=secret-cookie".parse().unwrap());
+        let printed = format!("{r:?}");
+        assert!(
+            printed.contains("200") && printed.contains("body_bytes"),
+            "{printed}"
+        );
+        for secret in ["secret-access", "secret-refresh", "secret-cookie"] {
+            assert!(!printed.contains(secret), "{printed}");
+        }
+    }
+
+    #[test]
     fn retry_after_defaults_to_thirty_seconds() {
         let mut r = reply(429, "application/json", "{}");
         assert_eq!(r.retry_after(), Duration::from_secs(30));
         r.headers.insert(RETRY_AFTER, "7".parse().unwrap());
         assert_eq!(r.retry_after(), Duration::from_secs(7));
+        r.headers.insert(RETRY_AFTER, "0".parse().unwrap());
+        assert_eq!(r.retry_after(), Duration::ZERO);
+        r.headers.insert(RETRY_AFTER, "soon".parse().unwrap());
+        assert_eq!(r.retry_after(), Duration::from_secs(30));
+        r.headers.insert(RETRY_AFTER, "99999999".parse().unwrap());
+        assert_eq!(r.retry_after(), MAX_RETRY_AFTER);
+    }
+
+    #[test]
+    fn retry_after_reads_http_dates() {
+        let now = httpdate::parse_http_date("Thu, 03 Dec 2026 06:00:00 GMT").unwrap();
+        assert_eq!(
+            parse_retry_after("Thu, 03 Dec 2026 06:01:30 GMT", now),
+            Some(Duration::from_secs(90))
+        );
+        // A date in the past: no wait (the caller's back-off still applies).
+        assert_eq!(
+            parse_retry_after("Thu, 03 Dec 2026 05:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(
+            parse_retry_after(" 12 ", now),
+            Some(Duration::from_secs(12))
+        );
+        assert_eq!(parse_retry_after("-1", now), None);
+        assert_eq!(parse_retry_after("tomorrow", now), None);
     }
 }

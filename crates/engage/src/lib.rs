@@ -5,6 +5,7 @@
 //! Secrets are `secrecy::SecretString` from the moment they arrive: their
 //! `Debug` is redacted and they cannot be serialized.
 
+pub mod api_path;
 pub mod browser;
 pub mod clock;
 pub mod desk;
@@ -25,6 +26,7 @@ pub mod settings;
 pub mod users;
 pub mod vault;
 
+pub use api_path::ApiPath;
 pub use desk::{Desk, DeskConfig, Keychain, SignInForm, SignInWith};
 pub use error::{Error, ErrorCode};
 pub use secrecy::{ExposeSecret, SecretString};

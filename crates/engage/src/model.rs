@@ -238,7 +238,14 @@ fn date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
                 .get("epochSecond")
                 .or_else(|| o.get("seconds"))
                 .and_then(|x| x.as_i64())
-                .or_else(|| o.get("time").and_then(|x| x.as_i64()).map(|ms| ms / 1000));
+                .or_else(|| {
+                    // Joda's `{"millis": …}` (the spec's shape, which the
+                    // fake sends), `iMillis` in older serializers, `time`.
+                    ["millis", "iMillis", "time"]
+                        .iter()
+                        .find_map(|k| o.get(*k).and_then(|x| x.as_i64()))
+                        .map(|ms| ms.div_euclid(1000))
+                });
             secs.and_then(crate::clock::iso_utc)
         }
         _ => None,
@@ -298,6 +305,17 @@ mod tests {
         .unwrap();
         assert!(u.roles.is_empty());
         assert_eq!(u.creation_date.as_deref(), Some("2021-03-04T05:06:07Z"));
+        for joda in [
+            r#"{"userId":3,"creationDate":{"millis":1614834367000,"chronology":{"zone":{"fixed":true,"id":"UTC"}}}}"#,
+            r#"{"userId":3,"creationDate":{"iMillis":1614834367123}}"#,
+        ] {
+            let u: User = serde_json::from_str(joda).unwrap();
+            assert_eq!(
+                u.creation_date.as_deref(),
+                Some("2021-03-04T05:06:07Z"),
+                "{joda}"
+            );
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@ use url::Url;
 
 use crate::error::Service;
 use crate::hosts::Hosts;
-use crate::http::{Http, Reply, ServerError, AUTH_BODY_LIMIT};
+use crate::http::{Http, Reply, ServerError};
 use crate::Error;
 
 const JWT_GRANT: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
@@ -142,10 +142,7 @@ impl RcClient {
                     .post(self.hosts.rc_url("/restapi/oauth/revoke")),
             )
             .form(&self.with_client_id(&[("token", token.expose_secret())]));
-        let reply = self
-            .http
-            .send(Service::RingCentral, request, AUTH_BODY_LIMIT)
-            .await?;
+        let reply = self.http.send_auth(Service::RingCentral, request).await?;
         if reply.is_success() {
             Ok(())
         } else {
@@ -162,10 +159,7 @@ impl RcClient {
                     .post(self.hosts.rc_url("/restapi/oauth/token")),
             )
             .form(&self.with_client_id(form));
-        let reply = self
-            .http
-            .send(Service::RingCentral, request, AUTH_BODY_LIMIT)
-            .await?;
+        let reply = self.http.send_auth(Service::RingCentral, request).await?;
         if !reply.is_success() {
             return Err(oauth_error(&reply, grant));
         }

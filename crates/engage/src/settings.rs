@@ -80,6 +80,40 @@ impl Settings {
             .unwrap_or_default()
     }
 
+    /// The name a profile already has when `name` differs from it only in
+    /// case, else `name`: names key keychain entries, and Windows compares
+    /// credential targets without regard to case, so "Work" and "work" must
+    /// be one profile.
+    pub fn existing_name(&self, name: &str) -> String {
+        let folded = name.to_lowercase();
+        std::iter::once(&self.current)
+            .chain(self.profiles.keys())
+            .find(|n| n.to_lowercase() == folded)
+            .cloned()
+            .unwrap_or_else(|| name.to_string())
+    }
+
+    /// Drops profiles whose names differ from another's only in case (a
+    /// hand-edited file), keeping the current one or else the first; returns
+    /// the names dropped.
+    fn drop_case_twins(&mut self) -> Vec<String> {
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        seen.insert(self.current.to_lowercase(), self.current.clone());
+        let mut dropped = Vec::new();
+        for name in self.profiles.keys() {
+            let kept = seen
+                .entry(name.to_lowercase())
+                .or_insert_with(|| name.clone());
+            if kept != name {
+                dropped.push(name.clone());
+            }
+        }
+        for name in &dropped {
+            self.profiles.remove(name);
+        }
+        dropped
+    }
+
     /// The profile names, sorted, with the current one even if unsaved.
     pub fn profile_list(&self) -> ProfileList {
         let mut names: Vec<String> = self.profiles.keys().cloned().collect();
@@ -154,7 +188,16 @@ impl SettingsFile {
             return file;
         };
         match serde_json::from_slice::<Settings>(&bytes) {
-            Ok(s) if s.version == VERSION => file.settings = s,
+            Ok(mut s) if s.version == VERSION => {
+                let dropped = s.drop_case_twins();
+                if !dropped.is_empty() {
+                    file.warning = Some(format!(
+                        "Your settings file names profiles that differ only in capital letters, which the keychain cannot tell apart. Engage Desk uses one of each and ignored: {}.",
+                        dropped.join(", ")
+                    ));
+                }
+                file.settings = s;
+            }
             parsed => {
                 let why = match parsed {
                     Ok(s) => format!("it is from another version of Engage Desk ({})", s.version),
@@ -239,6 +282,40 @@ mod tests {
         )
         .unwrap();
         assert_eq!(old.current, "x");
+    }
+
+    #[test]
+    fn names_are_unique_without_regard_to_case() {
+        let mut s = Settings {
+            current: "Work".into(),
+            ..Settings::default()
+        };
+        s.profiles.insert("Zoë".into(), ProfileSettings::default());
+        assert_eq!(s.existing_name("work"), "Work");
+        assert_eq!(s.existing_name("WORK"), "Work");
+        assert_eq!(s.existing_name("ZOË"), "Zoë");
+        assert_eq!(s.existing_name("home"), "home");
+    }
+
+    #[test]
+    fn a_file_with_case_twins_keeps_one_and_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Settings {
+            current: "work".into(),
+            ..Settings::default()
+        };
+        for name in ["Work", "work", "home", "HOME"] {
+            s.profiles.insert(name.into(), ProfileSettings::default());
+        }
+        std::fs::write(dir.path().join(FILE_NAME), serde_json::to_vec(&s).unwrap()).unwrap();
+        let f = SettingsFile::load(dir.path());
+        let names: Vec<&String> = f.settings.profiles.keys().collect();
+        assert_eq!(names, ["HOME", "work"]);
+        let warning = f.warning.unwrap();
+        assert!(
+            warning.contains("Work") && warning.contains("home"),
+            "{warning}"
+        );
     }
 
     #[test]

@@ -279,9 +279,14 @@ async fn renews_ahead_of_expiry_and_rotates() {
     // so any reuse would have fallen back to an exchange.
     assert_eq!(fake.count("POST", "/api/auth/login/rc/accesstoken"), 1);
     // Calls work with the renewed token, never hitting an expired one.
-    s.call("GET", "/voice/api/v1/admin/accounts", &[], None)
-        .await
-        .unwrap();
+    s.call(
+        "GET",
+        &engage::ApiPath::parse("/voice/api/v1/admin/accounts").unwrap(),
+        &[],
+        None,
+    )
+    .await
+    .unwrap();
 }
 
 #[tokio::test]
@@ -462,8 +467,13 @@ async fn a_hundred_concurrent_calls_across_expiry_renew_once() {
     let calls = (0..100).map(|_| {
         let s = s.clone();
         tokio::spawn(async move {
-            s.call("GET", "/voice/api/v1/admin/accounts", &[], None)
-                .await
+            s.call(
+                "GET",
+                &engage::ApiPath::parse("/voice/api/v1/admin/accounts").unwrap(),
+                &[],
+                None,
+            )
+            .await
         })
     });
     for r in futures::future::join_all(calls).await {
@@ -538,7 +548,7 @@ async fn generic_calls_and_path_confinement() {
     let groups = s
         .call(
             "GET",
-            "/voice/api/v1/admin/accounts/~/agentGroups",
+            &engage::ApiPath::parse("/voice/api/v1/admin/accounts/~/agentGroups").unwrap(),
             &[],
             None,
         )
@@ -547,14 +557,25 @@ async fn generic_calls_and_path_confinement() {
     assert_eq!(groups.status, 200);
     assert_eq!(groups.body[0]["groupName"], "Platform Team");
     let before = fake.requests().len();
-    let e = s
-        .call("GET", "/api/auth/login", &[], None)
-        .await
-        .unwrap_err();
-    assert_eq!(e.code(), "invalid_api_path");
+    // The auth endpoints cannot even be named as an API path, whatever the
+    // spelling, so no call can carry the bearer token there.
+    for spelling in [
+        "/api/auth/login",
+        "/voice/api/%2e%2e/%2e%2e/api/auth/login",
+        "/voice/api/.%2e/.%2e/api/auth/login",
+        "/voice/api/%2E%2E/%2E%2E/api/auth/login",
+    ] {
+        let e = engage::ApiPath::parse(spelling).unwrap_err();
+        assert_eq!(e.code(), "invalid_api_path", "{spelling}");
+    }
     assert_eq!(fake.requests().len(), before, "nothing was sent");
     let e = s
-        .call("GET", "/voice/api/v1/nope", &[], None)
+        .call(
+            "GET",
+            &engage::ApiPath::parse("/voice/api/v1/nope").unwrap(),
+            &[],
+            None,
+        )
         .await
         .unwrap_err();
     assert_eq!(e.code(), "rejected");
@@ -652,7 +673,12 @@ async fn access_denied_on_users_names_the_role() {
     assert!(e.to_string().contains("MANAGE_USERS"));
     // Elsewhere a 403 is a plain permission error.
     let e = s
-        .call("GET", "/voice/api/v1/admin/users", &[], None)
+        .call(
+            "GET",
+            &engage::ApiPath::parse("/voice/api/v1/admin/users").unwrap(),
+            &[],
+            None,
+        )
         .await
         .unwrap_err();
     assert_eq!(e.code(), "forbidden");
@@ -910,9 +936,14 @@ mod vault {
         assert!(status.signed_in && !status.stored);
         assert_eq!(status.storage_error.unwrap().code, "keychain_locked");
         s.renew().await.unwrap();
-        s.call("GET", "/voice/api/v1/admin/accounts", &[], None)
-            .await
-            .unwrap();
+        s.call(
+            "GET",
+            &engage::ApiPath::parse("/voice/api/v1/admin/accounts").unwrap(),
+            &[],
+            None,
+        )
+        .await
+        .unwrap();
     }
 }
 
@@ -951,4 +982,217 @@ async fn a_replaced_session_ends_remotely_but_keeps_the_new_saved_one() {
         "the new session's secrets were wiped"
     );
     assert!(new.status().signed_in);
+}
+
+#[tokio::test]
+async fn a_document_too_big_for_a_view_is_refused_but_the_user_table_loads() {
+    // 40k users are about 20 MB: over what the core parses into a document
+    // for a caller, under what the user table reads.
+    let fake = start(Config {
+        users: 40_000,
+        ..Config::default()
+    })
+    .await;
+    let s = token_session(&fake).await;
+    let path = engage::ApiPath::parse("/voice/api/v1/admin/users").unwrap();
+    let e = s.call("GET", &path, &[], None).await.unwrap_err();
+    assert_eq!(e.code(), "too_large", "{e}");
+    let table = s.user_table(false).await.unwrap();
+    assert!(table.len() >= 40_000, "{}", table.len());
+}
+
+// ---- renewal under faults ----
+
+fn accounts() -> engage::ApiPath {
+    engage::ApiPath::parse("/voice/api/v1/admin/accounts").unwrap()
+}
+
+fn status_fault(path: &str, status: u16, body: &str) -> Fault {
+    Fault::new(
+        path,
+        FaultKind::Status {
+            status,
+            content_type: "application/json".into(),
+            body: body.into(),
+        },
+    )
+}
+
+#[tokio::test]
+async fn callers_that_waited_on_a_failed_renewal_share_its_result() {
+    let fake = start(Config::default()).await;
+    let s = browser_session(&fake).await;
+    fake.expire_ringcx_access_tokens();
+    fake.fault(Fault::new("/api/auth/token/refresh", FaultKind::Hang).with_times(1000));
+    fake.clear_requests();
+    let calls: Vec<_> = (0..100)
+        .map(|_| {
+            let s = s.clone();
+            tokio::spawn(async move { s.call("GET", &accounts(), &[], None).await })
+        })
+        .collect();
+    // Every call is under way and the one renewal is in flight: then the
+    // network "goes down" under it.
+    fake.wait_for("GET", "/voice/api/v1/admin/accounts", 100)
+        .await;
+    fake.wait_for("POST", "/api/auth/token/refresh", 1).await;
+    fake.release_hung();
+    for r in futures::future::join_all(calls).await {
+        assert_eq!(r.unwrap().unwrap_err().code(), "network");
+    }
+    assert_eq!(
+        fake.count("POST", "/api/auth/token/refresh"),
+        1,
+        "the failed renewal was not run again for each waiting call"
+    );
+    assert!(s.status().signed_in, "a network failure keeps the session");
+    // The next call, made after the failure, tries again.
+    fake.clear_faults();
+    s.call("GET", &accounts(), &[], None).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_token_request_that_never_answers_gives_up_within_its_timeout() {
+    let fake = start(Config::default()).await;
+    let services = Services {
+        http: Http::new().with_auth_timeout(Duration::from_millis(500)),
+        limiter: Arc::new(ExchangeLimiter::ringcx()),
+    };
+    let s = Session::sign_in(
+        &services,
+        hosts(&fake),
+        app(None),
+        Credential::Token(secret(&fake.mint_rc_access_token())),
+        Arc::new(NoPersist),
+    )
+    .await
+    .unwrap();
+    // The server takes the refresh and never answers: the renewal ends at
+    // the token timeout (not the 120 s of a request), keeping the session.
+    fake.fault(Fault::new("/api/auth/token/refresh", FaultKind::Hang));
+    let e = s.renew().await.unwrap_err();
+    assert_eq!(e.code(), "network");
+    assert!(e.to_string().contains("timed out"), "{e}");
+    assert!(s.status().signed_in);
+    // An API call is not held by it either: the next renewal goes through.
+    s.renew().await.unwrap();
+    s.call("GET", &accounts(), &[], None).await.unwrap();
+    fake.release_hung();
+}
+
+#[tokio::test]
+async fn only_a_401_renews_and_only_idempotent_methods_are_sent_again() {
+    let fake = start(Config::default()).await;
+    let s = token_session(&fake).await;
+    // A request-level "expired" is the request's problem, not the token's.
+    fake.fault(status_fault(
+        "/voice/api/v1/admin/accounts",
+        400,
+        r#"{"generalMessage":"Campaign expired"}"#,
+    ));
+    let e = s.call("GET", &accounts(), &[], None).await.unwrap_err();
+    assert_eq!(e.code(), "rejected");
+    assert!(e.to_string().contains("Campaign expired"), "{e}");
+    assert_eq!(fake.count("POST", "/api/auth/token/refresh"), 0);
+
+    // A POST refused with the expired token renews, but is not replayed.
+    fake.expire_ringcx_access_tokens();
+    let actions = "/voice/api/v1/admin/accounts/15300001/campaignLeads/actions";
+    let e = s
+        .call(
+            "POST",
+            &engage::ApiPath::parse(actions).unwrap(),
+            &[],
+            Some(&serde_json::json!({"x": 1})),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "renewed_not_resent");
+    assert!(e.to_string().contains("Send it again"), "{e}");
+    assert_eq!(fake.count("POST", actions), 1);
+    assert_eq!(fake.count("POST", "/api/auth/token/refresh"), 1);
+
+    // A GET is.
+    fake.expire_ringcx_access_tokens();
+    s.call("GET", &accounts(), &[], None).await.unwrap();
+    assert_eq!(fake.count("POST", "/api/auth/token/refresh"), 2);
+}
+
+#[tokio::test]
+async fn a_429_on_a_token_endpoint_pauses_that_endpoint() {
+    let fake = start(Config::default()).await;
+    let s = browser_session(&fake).await;
+    fake.fault(Fault::new(
+        "/api/auth/token/refresh",
+        FaultKind::RateLimited {
+            retry_after: Some(42),
+        },
+    ));
+    let e = s.renew().await.unwrap_err();
+    assert_eq!(e.code(), "rate_limited");
+    assert!(s.status().signed_in);
+    let e = s.renew().await.unwrap_err();
+    assert_eq!(e.code(), "rate_limited", "{e}");
+    assert_eq!(
+        fake.count("POST", "/api/auth/token/refresh"),
+        1,
+        "nothing is sent to a paused endpoint"
+    );
+    assert_eq!(fake.count("POST", "/api/auth/login/rc/accesstoken"), 1);
+}
+
+#[tokio::test]
+async fn a_429_from_ringcentral_during_renewal_pauses_ringcentral() {
+    let fake = start(Config {
+        rc_access_ttl: Duration::from_secs(1),
+        ..Config::default()
+    })
+    .await;
+    let s = browser_session(&fake).await;
+    // The RingCX refresh is refused, so the ladder needs a new RingCentral
+    // token, and RingCentral says "not now".
+    fake.fault(status_fault("/api/auth/token/refresh", 400, "{}").with_times(2));
+    fake.fault(Fault::new(
+        "/restapi/oauth/token",
+        FaultKind::RateLimited {
+            retry_after: Some(30),
+        },
+    ));
+    assert_eq!(s.renew().await.unwrap_err().code(), "rate_limited");
+    let before = fake.count("POST", "/restapi/oauth/token");
+    assert_eq!(s.renew().await.unwrap_err().code(), "rate_limited");
+    assert_eq!(fake.count("POST", "/restapi/oauth/token"), before);
+    assert!(s.status().signed_in);
+}
+
+#[tokio::test]
+async fn a_proxy_page_with_a_4xx_on_a_token_endpoint_is_a_definite_answer() {
+    let fake = start(Config::default()).await;
+    let s = browser_session(&fake).await;
+    // The refresh step ends; the ladder goes on to a new exchange.
+    fake.fault(Fault::new(
+        "/api/auth/token/refresh",
+        FaultKind::Html { status: 403 },
+    ));
+    s.renew().await.unwrap();
+    assert_eq!(fake.count("POST", "/api/auth/login/rc/accesstoken"), 2);
+    // When every step gets one, the session ends with the reason instead of
+    // retrying for ever.
+    fake.fault(Fault::new(
+        "/api/auth/token/refresh",
+        FaultKind::Html { status: 401 },
+    ));
+    // (A refused exchange is tried once more with a new RingCentral token.)
+    fake.fault(
+        Fault::new(
+            "/api/auth/login/rc/accesstoken",
+            FaultKind::Html { status: 403 },
+        )
+        .with_times(2),
+    );
+    let e = s.renew().await.unwrap_err();
+    assert!(!e.is_transient(), "{e:?}");
+    let status = s.status();
+    assert!(!status.signed_in);
+    assert!(status.reason.is_some());
 }

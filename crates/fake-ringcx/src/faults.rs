@@ -38,6 +38,9 @@ pub enum FaultKind {
     Delay(Duration),
     /// Drop the connection without any response (TCP RST).
     Reset,
+    /// Accept the request and answer nothing until the test calls
+    /// `FakeServer::release_hung` (or the client gives up); then reset.
+    Hang,
     /// An HTML error page, as a proxy or load balancer sends.
     Html { status: u16 },
     /// `Content-Type: application/json` with a body that is not JSON.
@@ -95,6 +98,7 @@ pub(crate) enum Action {
     Respond(Response),
     DelayThenHandle(Duration),
     Reset,
+    Hang,
 }
 
 pub(crate) fn action(kind: FaultKind) -> Action {
@@ -114,6 +118,7 @@ pub(crate) fn action(kind: FaultKind) -> Action {
         FaultKind::RateLimited { retry_after } => Action::Respond(rate_limited(retry_after)),
         FaultKind::Delay(d) => Action::DelayThenHandle(d),
         FaultKind::Reset => Action::Reset,
+        FaultKind::Hang => Action::Hang,
         FaultKind::Html { status } => {
             let code = status_code(status);
             let page = format!(

@@ -178,6 +178,12 @@ impl FakeServer {
         self.state.vault().expire_cx_access();
     }
 
+    /// Lets every request held by a `FaultKind::Hang` go: its connection is
+    /// reset, with no answer.
+    pub fn release_hung(&self) {
+        self.state.release_hung();
+    }
+
     /// Changes the configuration of the running server.
     pub fn set_config(&self, f: impl FnOnce(&mut Config)) {
         self.state.update_config(f);

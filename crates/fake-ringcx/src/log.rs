@@ -88,6 +88,7 @@ pub(crate) async fn layer(
             .collect(),
         status: 0,
     };
+    let mut released = state.watch_release();
     let index = state.log_request(entry);
     let conn = parts.extensions.get::<Conn>().cloned();
     let mut req = axum::extract::Request::from_parts(parts, Body::from(bytes));
@@ -101,7 +102,12 @@ pub(crate) async fn layer(
             tokio::time::sleep(d).await;
             next.run(req).await
         }
-        Some(Action::Reset) => match conn {
+        Some(action @ (Action::Reset | Action::Hang)) => match conn {
+            Some(conn) if matches!(action, Action::Hang) => {
+                let _ = released.changed().await;
+                conn.reset();
+                std::future::pending::<Response>().await
+            }
             Some(conn) => {
                 conn.reset();
                 // The connection task drops this future; nothing is ever sent.

@@ -44,6 +44,8 @@ pub(crate) struct Shared {
     oauth_calls: Mutex<VecDeque<Instant>>,
     /// Told of every request as it is logged, for tests that wait on one.
     logged: tokio::sync::watch::Sender<u64>,
+    /// Bumped to let every request held by a `Hang` fault go.
+    released: tokio::sync::watch::Sender<u64>,
 }
 
 impl Shared {
@@ -57,6 +59,7 @@ impl Shared {
             exchanges: Mutex::default(),
             oauth_calls: Mutex::default(),
             logged: tokio::sync::watch::channel(0).0,
+            released: tokio::sync::watch::channel(0).0,
         }
     }
 
@@ -87,6 +90,18 @@ impl Shared {
 
     pub fn watch_log(&self) -> tokio::sync::watch::Receiver<u64> {
         self.logged.subscribe()
+    }
+
+    /// Taken before a request is logged, so a release that follows the log
+    /// entry is never missed.
+    pub fn watch_release(&self) -> tokio::sync::watch::Receiver<u64> {
+        let mut rx = self.released.subscribe();
+        rx.borrow_and_update();
+        rx
+    }
+
+    pub fn release_hung(&self) {
+        self.released.send_modify(|n| *n += 1);
     }
 
     pub fn set_status(&self, id: u64, status: u16) {

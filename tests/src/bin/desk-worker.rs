@@ -58,7 +58,12 @@ async fn run(args: &[String]) -> Result<String, Error> {
             let reply = desk
                 .session()
                 .await?
-                .call("GET", "/voice/api/v1/admin/accounts", &[], None)
+                .call(
+                    "GET",
+                    &engage::ApiPath::parse("/voice/api/v1/admin/accounts")?,
+                    &[],
+                    None,
+                )
                 .await?;
             Ok(format!("api {}", reply.status))
         }

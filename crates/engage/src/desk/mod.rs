@@ -174,6 +174,7 @@ impl Desk {
         }
         let mut chosen = ProfileSettings::default();
         self.update_settings(|s| {
+            let name = s.existing_name(&name);
             chosen = s.profiles.entry(name.clone()).or_default().clone();
             s.current = name;
         });

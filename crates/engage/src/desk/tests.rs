@@ -300,6 +300,12 @@ async fn the_profile_is_fixed_while_signed_in() {
     assert_eq!(other, ProfileSettings::default());
     assert_eq!(d.profiles().names, ["Other", "default"]);
     assert_eq!(d.current_profile(), "Other");
+    // Names that differ only in case are one profile (Windows' credential
+    // targets would share keychain entries).
+    d.switch_profile("DEFAULT").await.unwrap();
+    d.switch_profile("other").await.unwrap();
+    assert_eq!(d.profiles().names, ["Other", "default"]);
+    assert_eq!(d.current_profile(), "Other");
 }
 
 #[tokio::test]
@@ -534,4 +540,28 @@ async fn an_ended_session_does_not_speak_for_the_next_profile() {
     let status = d.status().await;
     assert!(!status.signed_in && status.reason.is_none(), "{status:?}");
     assert!(d.restore().await.unwrap().reason.is_none());
+}
+
+#[tokio::test]
+async fn sign_out_clears_the_keychain_without_waiting_for_a_renewal_in_flight() {
+    let w = world().await;
+    let d = w.signed_in().await;
+    let session = d.session().await.unwrap();
+    // A renewal whose server never answers (until the test lets it go).
+    w.fake
+        .fault(Fault::new("/api/auth/token/refresh", FaultKind::Hang));
+    let renewal = tokio::spawn(async move { session.renew().await });
+    w.fake.wait_for("POST", "/api/auth/token/refresh", 1).await;
+    // Sign-out finishes while that request still hangs: the upper bound
+    // only turns a wait for the renewal into a failure instead of a hang.
+    let status = tokio::time::timeout(Duration::from_secs(10), d.sign_out())
+        .await
+        .expect("sign-out waited for the renewal");
+    assert!(!status.signed_in);
+    assert!(!stored(&w.store, "default"), "the keychain was cleared");
+    assert_eq!(w.fake.count("DELETE", "/api/auth/logout/"), 1);
+    // The cancelled renewal saves nothing afterwards.
+    w.fake.release_hung();
+    assert!(renewal.await.unwrap().is_err());
+    assert!(!stored(&w.store, "default"), "nothing came back");
 }

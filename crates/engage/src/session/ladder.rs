@@ -14,6 +14,7 @@
 //! Transient failures (network, 5xx, 429) never end a session: the tokens
 //! are kept and the error is returned, so a later try can succeed.
 
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant, SystemTime};
 
 use secrecy::{ExposeSecret, SecretString};
@@ -57,8 +58,24 @@ enum Stored {
 }
 
 impl Session {
-    /// Renews through the ladder; on success publishes the new expiry.
+    /// Renews through the ladder; on success publishes the new expiry. The
+    /// attempt is counted, and a transient failure kept for the callers
+    /// that queued behind it.
     pub(super) async fn renew_locked(&self, guard: &mut Guard<'_>) -> Result<SecretString, Error> {
+        let result = tokio::select! {
+            biased;
+            () = self.ending.cancelled() => Err(Error::NotSignedIn),
+            r = self.renew_once(guard) => r,
+        };
+        let n = self.attempts.fetch_add(1, Ordering::SeqCst) + 1;
+        *lock(&self.last_failure) = match &result {
+            Err(e) if e.is_transient() => Some((n, e.clone())),
+            _ => None,
+        };
+        result
+    }
+
+    async fn renew_once(&self, guard: &mut Guard<'_>) -> Result<SecretString, Error> {
         let _process_lock = self.process_lock().await;
         let has_identity = self.status.borrow().identity.is_some();
         match self.read_store(guard) {
@@ -175,7 +192,10 @@ impl Session {
     async fn ladder(&self, guard: &mut Guard<'_>) -> Result<CxLogin, Error> {
         let s = guard.as_mut().ok_or(Error::NotSignedIn)?;
         if let Some(refresh) = s.cx.refresh.clone() {
-            match self.cx.refresh(&refresh).await {
+            match self
+                .limited(Service::RingCx, self.cx.refresh(&refresh))
+                .await
+            {
                 Ok(login) => return Ok(login),
                 Err(e) if e.is_transient() => return Err(e),
                 Err(e) => {
@@ -223,19 +243,28 @@ impl Session {
                 service: Service::RingCx,
                 retry_after: wait,
             })?;
-        match self.cx.exchange(access).await {
-            Err(Error::RateLimited {
+        self.limited(Service::RingCx, self.cx.exchange(access))
+            .await
+    }
+
+    /// A token request to `service`, unless a 429 paused that service; a
+    /// 429 in its answer pauses every later one for its `Retry-After`.
+    async fn limited<T>(
+        &self,
+        service: Service,
+        request: impl std::future::Future<Output = Result<T, Error>>,
+    ) -> Result<T, Error> {
+        self.limiter
+            .check(service, Instant::now())
+            .map_err(|wait| Error::RateLimited {
                 service,
-                retry_after,
-            }) => {
-                self.limiter.pause(Instant::now(), retry_after);
-                Err(Error::RateLimited {
-                    service,
-                    retry_after,
-                })
-            }
-            other => other,
+                retry_after: wait,
+            })?;
+        let result = request.await;
+        if let Err(Error::RateLimited { retry_after, .. }) = &result {
+            self.limiter.pause(service, Instant::now(), *retry_after);
         }
+        result
     }
 
     /// Gets a new RingCentral access token as the sign-in method allows.
@@ -244,7 +273,8 @@ impl Session {
             SignInMethod::Token => return Err(Error::PastedTokenExpired),
             SignInMethod::Jwt => {
                 let jwt = s.jwt.clone().ok_or(Error::NotSignedIn)?;
-                self.rc()?.jwt(&jwt).await?
+                self.limited(Service::RingCentral, self.rc()?.jwt(&jwt))
+                    .await?
             }
             SignInMethod::Browser => {
                 let refresh =
@@ -253,7 +283,8 @@ impl Session {
                         .ok_or(Error::SessionEnded {
                             reason: Some("the RingCentral app issues no refresh tokens".into()),
                         })?;
-                self.rc()?.refresh(&refresh).await?
+                self.limited(Service::RingCentral, self.rc()?.refresh(&refresh))
+                    .await?
             }
         };
         s.rc = Some(tokens);
@@ -280,6 +311,9 @@ impl Session {
     /// Writes the secrets to the store. A failure (locked, missing) does
     /// not end the session: it goes on in memory, and the status says so.
     pub(super) fn save(&self, s: &Secrets) {
+        if self.ending.is_cancelled() {
+            return;
+        }
         let saved = self.held(s);
         let persist = self.persist.clone();
         let result = blocking(|| persist.save(&saved));

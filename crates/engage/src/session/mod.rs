@@ -12,20 +12,23 @@ pub use persist::{NoKeychain, NoPersist, Persist, VaultPersist};
 pub use saved::{Binding, Saved, SignInMethod};
 pub use status::{Identity, Reason, Status};
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex as SyncMutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use tokio::sync::{watch, Mutex};
+use tokio_util::sync::CancellationToken;
 
+use crate::api_path::ApiPath;
 use crate::error::Service;
 use crate::hosts::Hosts;
-use crate::http::{Http, Reply};
+use crate::http::{Http, Reply, API_BODY_LIMIT, DOCUMENT_LIMIT};
 use crate::limiter::ExchangeLimiter;
 use crate::model::{flatten_users, User};
 use crate::rc::{RcApp, RcClient, RcTokens};
-use crate::ringcx::{api_error, is_expired, ApiResponse, CxTokens, RingCx};
+use crate::ringcx::{api_error, is_expired, is_idempotent, ApiResponse, CxTokens, RingCx};
 use crate::users::UserTable;
 use crate::Error;
 
@@ -99,6 +102,13 @@ pub struct Session {
     /// was one, means another process signed the profile out.
     known: SyncMutex<Option<Saved>>,
     renewer: SyncMutex<Option<tokio::task::JoinHandle<()>>>,
+    /// Renewals run so far (counted under the secrets lock), and the last
+    /// one's error when it failed transiently, numbered.
+    attempts: AtomicU64,
+    last_failure: SyncMutex<Option<(u64, Error)>>,
+    /// Cancelled when the user signs out: a renewal in flight stops at its
+    /// next await and saves nothing, so sign-out never waits on it.
+    ending: CancellationToken,
 }
 
 impl std::fmt::Debug for Session {
@@ -147,6 +157,9 @@ impl Session {
             storage_error: SyncMutex::new(None),
             known: SyncMutex::new(None),
             renewer: SyncMutex::new(None),
+            attempts: AtomicU64::new(0),
+            last_failure: SyncMutex::new(None),
+            ending: CancellationToken::new(),
         }))
     }
 
@@ -345,21 +358,47 @@ impl Session {
 
     /// A RingCX access token that is valid now, renewing first when due.
     pub async fn access_token(&self) -> Result<SecretString, Error> {
+        self.token_since(self.attempts.load(Ordering::SeqCst)).await
+    }
+
+    /// `access_token` for a caller that started when `seen` renewals had
+    /// run: a renewal that failed since then is its answer too.
+    async fn token_since(&self, seen: u64) -> Result<SecretString, Error> {
         let mut guard = self.secrets.lock().await;
         let s = guard.as_ref().ok_or(Error::NotSignedIn)?;
         if SystemTime::now() < s.cx_renew_at {
             return Ok(s.cx.access.clone());
         }
+        if let Some(e) = self.failed_since(seen) {
+            return Err(e);
+        }
         self.renew_locked(&mut guard).await
+    }
+
+    /// The error of a renewal that failed while this caller waited for the
+    /// lock: callers that queued behind it share its result instead of each
+    /// running the ladder again.
+    fn failed_since(&self, seen: u64) -> Option<Error> {
+        let now = self.attempts.load(Ordering::SeqCst);
+        if now == seen {
+            return None;
+        }
+        lock(&self.last_failure)
+            .as_ref()
+            .filter(|(n, _)| *n == now)
+            .map(|(_, e)| e.clone())
     }
 
     /// Renews because the server refused `used`; when another caller has
     /// renewed meanwhile, its token is returned without a second renewal.
-    async fn renew_rejected(&self, used: &SecretString) -> Result<SecretString, Error> {
+    async fn renew_rejected(&self, used: &SecretString, seen: u64) -> Result<SecretString, Error> {
         let mut guard = self.secrets.lock().await;
         let s = guard.as_ref().ok_or(Error::NotSignedIn)?;
         if s.cx.access.expose_secret() != used.expose_secret() {
             return Ok(s.cx.access.clone());
+        }
+        if let Some(e) = self.failed_since(seen) {
+            return Err(e);
         }
         self.renew_locked(&mut guard).await
     }
@@ -373,15 +412,18 @@ impl Session {
         self.renew_locked(&mut guard).await.map(|_| ())
     }
 
-    /// Calls a RingCX API; a 401 (or "expired") renews once and retries once.
+    /// Calls a RingCX API; a 401 (or `Jwt is expired`) renews once, and an
+    /// idempotent method is sent once more.
     pub async fn call(
         &self,
         method: &str,
-        path: &str,
+        path: &ApiPath,
         query: &[(String, String)],
         body: Option<&Value>,
     ) -> Result<ApiResponse, Error> {
-        let reply = self.call_reply(method, path, query, body).await?;
+        let reply = self
+            .call_reply(method, path, query, body, DOCUMENT_LIMIT)
+            .await?;
         let body = if reply.body.is_empty() {
             Value::Null
         } else {
@@ -400,15 +442,30 @@ impl Session {
     async fn call_reply(
         &self,
         method: &str,
-        path: &str,
+        path: &ApiPath,
         query: &[(String, String)],
         body: Option<&Value>,
+        limit: usize,
     ) -> Result<Reply, Error> {
-        let token = self.access_token().await?;
-        let mut reply = self.cx.call(&token, method, path, query, body).await?;
+        // Counted before anything is sent: a renewal that fails while this
+        // call is under way fails it too, rather than being run again.
+        let seen = self.attempts.load(Ordering::SeqCst);
+        let token = self.token_since(seen).await?;
+        let mut reply = self
+            .cx
+            .call(&token, method, path, query, body, limit)
+            .await?;
         if is_expired(&reply) {
-            let token = self.renew_rejected(&token).await?;
-            reply = self.cx.call(&token, method, path, query, body).await?;
+            let token = self.renew_rejected(&token, seen).await?;
+            if !is_idempotent(method) {
+                return Err(Error::RenewedNotResent {
+                    method: method.trim().to_ascii_uppercase(),
+                });
+            }
+            reply = self
+                .cx
+                .call(&token, method, path, query, body, limit)
+                .await?;
         }
         if !reply.is_success() {
             return Err(api_error(&reply));
@@ -423,8 +480,9 @@ impl Session {
             ("activeOnly".to_string(), active_only.to_string()),
             ("flatten".to_string(), "true".to_string()),
         ];
+        let path = ApiPath::parse("/voice/api/v1/admin/users")?;
         let reply = match self
-            .call_reply("GET", "/voice/api/v1/admin/users", &query, None)
+            .call_reply("GET", &path, &query, None, API_BODY_LIMIT)
             .await
         {
             Err(Error::Forbidden { .. }) => return Err(Error::NeedsManageUsers),
@@ -479,6 +537,11 @@ impl Session {
 
     async fn end(&self, clear_store: bool) {
         self.stop_renewer();
+        if clear_store {
+            // A renewal running now (a slow server, a keychain prompt) must
+            // not hold sign-out up, nor write the session back after it.
+            self.ending.cancel();
+        }
         let secrets = self.secrets.lock().await.take();
         if clear_store {
             // Under the lock: a renewal in another process finishes (and

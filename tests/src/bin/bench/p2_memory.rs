@@ -50,12 +50,13 @@ pub(crate) async fn p2_memory(setup: &Setup) -> Result<Figure> {
         .call(
             &token,
             "GET",
-            "/voice/api/v1/admin/users",
+            &engage::ApiPath::parse("/voice/api/v1/admin/users")?,
             &[
                 ("flatten".into(), "true".into()),
                 ("activeOnly".into(), "true".into()),
             ],
             None,
+            engage::http::API_BODY_LIMIT,
         )
         .await?
         .body

@@ -42,6 +42,7 @@ pub(crate) async fn p4_requests() -> Result<Vec<Figure>> {
         fake.url
     );
     let users_url = format!("{}{USERS_QUERY}", fake.url);
+    let users_path = engage::ApiPath::parse("/voice/api/v1/admin/users")?;
     let query = [
         ("flatten".to_string(), "true".to_string()),
         ("activeOnly".to_string(), "true".to_string()),
@@ -115,7 +116,14 @@ pub(crate) async fn p4_requests() -> Result<Vec<Figure>> {
         for _ in 0..batch {
             let t = Instant::now();
             let reply = cx
-                .call(&access, "GET", "/voice/api/v1/admin/users", &query, None)
+                .call(
+                    &access,
+                    "GET",
+                    &users_path,
+                    &query,
+                    None,
+                    engage::http::API_BODY_LIMIT,
+                )
                 .await
                 .context("the core's users call")?;
             users.app.push(ms_since(t));

@@ -220,11 +220,19 @@ async fn round_trip(fake: &FakeServer) -> Result<f64> {
     let cx = core(fake)?;
     let rc = SecretString::from(fake.mint_rc_access_token());
     let access = cx.exchange(&rc).await?.tokens.access;
+    let accounts = engage::ApiPath::parse("/voice/api/v1/admin/accounts")?;
     let mut times = Vec::new();
     for _ in 0..RTT_REPS {
         let t = Instant::now();
-        cx.call(&access, "GET", "/voice/api/v1/admin/accounts", &[], None)
-            .await?;
+        cx.call(
+            &access,
+            "GET",
+            &accounts,
+            &[],
+            None,
+            engage::http::API_BODY_LIMIT,
+        )
+        .await?;
         times.push(ms_since(t));
     }
     stats(&times)
