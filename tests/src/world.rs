@@ -81,6 +81,24 @@ impl World {
         env
     }
 
+    /// How many keychain items `service` has, as `secret-tool` lists them.
+    /// A `secret-tool` that fails (no bus, no keyring) is an error, never a
+    /// count of zero.
+    pub fn keychain_entries(&self, service: &str) -> anyhow::Result<usize> {
+        let out = self
+            .command("secret-tool")
+            .args(["search", "--all", "service", service])
+            .output()?;
+        let text = String::from_utf8_lossy(&out.stdout).to_string()
+            + &String::from_utf8_lossy(&out.stderr);
+        anyhow::ensure!(
+            out.status.success(),
+            "secret-tool search failed ({}): {text}",
+            out.status
+        );
+        Ok(text.lines().filter(|l| l.starts_with("[/")).count())
+    }
+
     /// A command that runs inside this world, with nothing of the caller's
     /// desktop session in its environment.
     pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {

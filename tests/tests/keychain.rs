@@ -13,13 +13,7 @@ const SERVICE: &str = "com.engagedesk.EngageDesk.dev";
 
 /// The app's entries in the keychain, as `secret-tool` sees them.
 fn keychain_entries(world: &World) -> Result<usize> {
-    let out = world
-        .command("secret-tool")
-        .args(["search", "--all", "service", SERVICE])
-        .output()?;
-    let text =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    Ok(text.lines().filter(|l| l.starts_with("[/")).count())
+    world.keychain_entries(SERVICE)
 }
 
 async fn browser_sign_in(app: &App, fake: &FakeServer, port: &str) -> Result<()> {

@@ -3,7 +3,7 @@
 
 #![cfg(target_os = "linux")]
 
-use anyhow::{ensure, Result};
+use anyhow::{ensure, Context, Result};
 use e2e::{app, flows, App, World};
 use fake_ringcx::{Config, FakeServer, Fault, FaultKind};
 
@@ -50,6 +50,15 @@ async fn a_large_list_stays_small_in_the_dom_and_searches() -> Result<()> {
             })
             .await?;
         ensure!(filtered.ends_with(&format!(" of {total}")), "{filtered:?}");
+        let matched: usize = filtered
+            .split(" of ")
+            .next()
+            .and_then(|n| n.trim().replace(',', "").parse().ok())
+            .context("the matched count")?;
+        ensure!(
+            matched > 0 && matched < total,
+            "a search for 17 matched {matched} of {total}"
+        );
         Ok(())
     })
     .await

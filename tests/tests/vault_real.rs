@@ -49,13 +49,7 @@ fn point_at(world: &World) {
 }
 
 fn entries(world: &World, service: &str) -> Result<usize> {
-    let out = world
-        .command("secret-tool")
-        .args(["search", "--all", "service", service])
-        .output()?;
-    let text =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    Ok(text.lines().filter(|l| l.starts_with("[/")).count())
+    world.keychain_entries(service)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

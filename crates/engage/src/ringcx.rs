@@ -130,7 +130,6 @@ impl RingCx {
 }
 
 fn login_from(reply: &Reply) -> Result<CxLogin, Error> {
-    let now = SystemTime::now();
     let tokens: TokenPart = reply.json(Service::RingCx)?;
     let details: UserDetails = reply.json(Service::RingCx)?;
     let access = tokens
@@ -143,7 +142,7 @@ fn login_from(reply: &Reply) -> Result<CxLogin, Error> {
         })?;
     Ok(CxLogin {
         tokens: CxTokens {
-            access_expires_at: crate::jwt::expiry_or_fallback(&access, now),
+            access_expires_at: crate::jwt::local_expiry(&access, reply.received_at),
             access: SecretString::from(access),
             refresh: tokens
                 .refresh_token
@@ -243,6 +242,32 @@ mod tests {
             headers: Default::default(),
             body: body.as_bytes().to_vec(),
             received_at: std::time::SystemTime::now(),
+        }
+    }
+
+    #[test]
+    fn a_token_lives_its_given_lifetime_from_arrival_on_a_skewed_clock() {
+        use base64::Engine;
+        let e = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        // Issued an hour "ago" and an hour "ahead" by the server's clock.
+        let now = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_800_000_000);
+        for iat in [1_799_996_400u64, 1_800_003_600] {
+            let jwt = format!(
+                "{}.{}.sig",
+                e.encode(r#"{"alg":"HS256"}"#),
+                e.encode(format!(r#"{{"iat":{iat},"exp":{}}}"#, iat + 300))
+            );
+            let mut r = reply(
+                200,
+                &format!(r#"{{"accessToken":"{jwt}","refreshToken":"r","agentDetails":[]}}"#),
+            );
+            r.received_at = now;
+            let login = login_from(&r).unwrap();
+            assert_eq!(
+                login.tokens.access_expires_at,
+                now + std::time::Duration::from_secs(300),
+                "iat {iat}"
+            );
         }
     }
 

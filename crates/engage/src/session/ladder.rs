@@ -31,6 +31,10 @@ use super::{lock, Identity, Reason, Saved, Secrets, Session, SignInMethod, Statu
 /// A RingCentral access token this close to expiry is renewed before use.
 const RC_MARGIN: Duration = Duration::from_secs(60);
 
+/// A RingCentral refresh token (7 days) this close to expiry is renewed
+/// while RingCX renewals still work, so it never lapses unseen behind them.
+const RC_REFRESH_MARGIN: Duration = Duration::from_secs(86_400);
+
 /// Renew this long before expiry: a minute, or a quarter of a short lifetime.
 fn margin(lifetime: Duration) -> Duration {
     (lifetime / 4).min(Duration::from_secs(60))
@@ -196,7 +200,10 @@ impl Session {
                 .limited(Service::RingCx, self.cx.refresh(&refresh))
                 .await
             {
-                Ok(login) => return Ok(login),
+                Ok(login) => {
+                    self.keep_rc_refresh_alive(s).await;
+                    return Ok(login);
+                }
                 Err(e) if e.is_transient() => return Err(e),
                 Err(e) => {
                     tracing::debug!(code = %e.code(), "RingCX refresh refused; exchanging again")
@@ -265,6 +272,27 @@ impl Session {
             self.limiter.pause(service, Instant::now(), *retry_after);
         }
         result
+    }
+
+    /// Renews the RingCentral tokens when their refresh token nears its end
+    /// (browser sign-ins only: a JWT can be used again at any time). A
+    /// failure is not the RingCX session's: it is logged and tried again at
+    /// the next renewal.
+    async fn keep_rc_refresh_alive(&self, s: &mut Secrets) {
+        let due = self.method == SignInMethod::Browser
+            && s.rc
+                .as_ref()
+                .and_then(|t| t.refresh.as_ref().and(t.refresh_expires_at))
+                .is_some_and(|at| SystemTime::now() + RC_REFRESH_MARGIN >= at);
+        if due {
+            match self.renew_rc(s).await {
+                Ok(()) => tracing::debug!("RingCentral refresh token renewed ahead of its expiry"),
+                Err(e) => tracing::info!(
+                    code = %e.code(),
+                    "could not renew the RingCentral refresh token ahead of its expiry"
+                ),
+            }
+        }
     }
 
     /// Gets a new RingCentral access token as the sign-in method allows.

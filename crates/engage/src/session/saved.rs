@@ -309,10 +309,21 @@ mod tests {
     #[test]
     fn debug_shows_no_secret() {
         let text = format!("{:?}", saved());
+        // What a log reader needs is there; no secret is.
         assert!(
-            !text.contains("rc-access") && !text.contains("cx-refresh"),
+            text.contains("Jwt") && text.contains("platform.ringcentral.com"),
             "{text}"
         );
+        for secret in [
+            "rc-access",
+            "rc-refresh",
+            "cx-refresh",
+            "cx-access",
+            "\"jwt\"",
+            "\"secret\"",
+        ] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
         assert!(!saved().to_secret().expose_secret().is_empty());
         assert!(!format!("{:?}", saved().to_secret()).contains("rc-access"));
     }
