@@ -52,6 +52,32 @@ fn entries(world: &World, service: &str) -> Result<usize> {
     world.keychain_entries(service)
 }
 
+/// Writes a chunk entry the way the vault does, as a crash mid-rotation
+/// leaves one: a generation the meta no longer names, or one it never did.
+fn leftover(world: &World, service: &str, user: &str) -> Result<()> {
+    use std::io::Write;
+    let mut child = world
+        .command("secret-tool")
+        .args([
+            "store",
+            "--label=left over",
+            "service",
+            service,
+            "username",
+            user,
+        ])
+        .stdin(std::process::Stdio::piped())
+        .spawn()?;
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(b"left-over-refresh-token")?;
+    let status = child.wait()?;
+    ensure!(status.success(), "secret-tool store failed: {status}");
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn vault_on_gnome_keyring() -> Result<()> {
     let world = World::start()?;
@@ -70,6 +96,17 @@ async fn vault_on_gnome_keyring() -> Result<()> {
         v.save("p", &saved(12_000, "cx-3"))?;
         ensure!(bundle(v.load("p")?).jwt.unwrap().expose_secret().len() == 12_000);
         v.save("other", &saved(5, "cx-other"))?;
+        Ok(())
+    })
+    .await??;
+    // A crash after committing generation 3 kept a chunk of generation 2;
+    // a later save died before its commit (generation 4).
+    for user in ["p/2/0", "p/4/0", "p/4/1"] {
+        leftover(&world, service, user)?;
+    }
+    tokio::task::spawn_blocking(move || -> Result<()> {
+        let v = Vault::platform(service)?;
+        ensure!(bundle(v.load("p")?).jwt.unwrap().expose_secret().len() == 12_000);
         v.delete("p")?;
         ensure!(v.load("p")?.is_none());
         ensure!(

@@ -12,6 +12,12 @@
 //! failed write at any point leaves either the old or the new bundle whole,
 //! never a mix and never nothing.
 //!
+//! Nothing is left behind either. The meta also names the generation before
+//! it, whose chunks a crash may have kept; a save that never committed left
+//! chunks only under the generation after the meta's. Deleting a profile
+//! sweeps all three, so sign-out leaves no JWT, client secret or refresh
+//! token in the keychain, whenever the app died before.
+//!
 //! Every call blocks (D-Bus, Keychain): call it from a blocking context.
 
 use std::sync::Arc;
@@ -32,7 +38,15 @@ struct Meta {
     v: u32,
     generation: u64,
     chunks: usize,
+    /// The generation this one replaced, with its chunk count: its chunks
+    /// remain if the app died before deleting them.
+    #[serde(default)]
+    previous: Option<(u64, usize)>,
 }
+
+/// Chunks swept under a generation whose count is unknown (an uncommitted
+/// save): far more than a bundle needs (a few KB is under 10 chunks).
+const SWEEP: usize = 32;
 
 /// One app's entries in one credential store.
 pub struct Vault {
@@ -111,6 +125,11 @@ impl Vault {
             Err(Error::KeychainCorrupt) => None,
             Err(e) => return Err(e),
         };
+        // Left over from a crash before the last save could delete them;
+        // the meta about to be written no longer names them.
+        if let Some((generation, chunks)) = old.as_ref().and_then(|m| m.previous) {
+            self.delete_chunks(profile, generation, chunks);
+        }
         let generation = old.as_ref().map_or(1, |m| m.generation + 1);
         let pieces: Vec<&str> = text
             .as_bytes()
@@ -130,14 +149,22 @@ impl Vault {
             v: 1,
             generation,
             chunks: pieces.len(),
+            previous: old.as_ref().map(|m| (m.generation, m.chunks)),
         };
         let committed = self.entry(profile).and_then(|e| {
             e.set_password(&serde_json::to_string(&meta).expect("plain data"))
                 .map_err(map_err)
         });
         if let Err(e) = committed {
-            self.delete_chunks(profile, generation, pieces.len());
-            return Err(e);
+            // The write may have landed all the same (a store that failed
+            // after writing): then the new chunks are the bundle. Otherwise
+            // they stay as an uncommitted generation, which the next save
+            // overwrites and `delete` sweeps; deleting them could destroy
+            // the only copy of a just-rotated refresh token.
+            match self.meta(profile) {
+                Ok(Some(m)) if m.generation == generation => {}
+                _ => return Err(e),
+            }
         }
         if let Some(old) = old {
             self.delete_chunks(profile, old.generation, old.chunks);
@@ -169,15 +196,24 @@ impl Vault {
         Ok(Some(SecretString::from(decoded)))
     }
 
-    /// Deletes every entry of a profile. Missing entries are not an error.
+    /// Deletes every entry of a profile, whatever generation a crash left
+    /// it in. Missing entries are not an error.
     pub fn delete(&self, profile: &str) -> Result<(), Error> {
         let meta = match self.meta(profile) {
             Ok(m) => m,
             Err(Error::KeychainCorrupt) => None,
             Err(e) => return Err(e),
         };
-        if let Some(meta) = meta {
-            self.delete_chunks(profile, meta.generation, meta.chunks);
+        match meta {
+            Some(meta) => {
+                self.delete_chunks(profile, meta.generation, meta.chunks.max(SWEEP));
+                self.delete_chunks(profile, meta.generation + 1, SWEEP);
+                if let Some((generation, chunks)) = meta.previous {
+                    self.delete_chunks(profile, generation, chunks.max(SWEEP));
+                }
+            }
+            // A first save that never committed wrote generation 1.
+            None => self.delete_chunks(profile, 1, SWEEP),
         }
         match self.entry(profile)?.delete_credential() {
             Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
@@ -191,6 +227,22 @@ impl Vault {
                 let _ = e.delete_credential();
             }
         }
+    }
+
+    /// Every chunk entry of a profile under generations `0..=max_generation`,
+    /// for tests that check nothing is left.
+    #[cfg(test)]
+    fn chunks_left(&self, profile: &str, max_generation: u64) -> Vec<String> {
+        let mut left = Vec::new();
+        for generation in 0..=max_generation {
+            for i in 0..SWEEP {
+                let user = Self::chunk_user(profile, generation, i);
+                if self.entry(&user).unwrap().get_password().is_ok() {
+                    left.push(user);
+                }
+            }
+        }
+        left
     }
 }
 
@@ -300,6 +352,47 @@ mod tests {
             assert!(piece.encode_utf16().count() * 2 <= 2560);
         }
         assert_eq!(text(&v, "p"), saved(9000).expose_secret());
+    }
+
+    /// Writes chunk `i` of `generation` directly, as a save that died
+    /// halfway (or a deletion that never ran) leaves it.
+    fn leftover(v: &Vault, generation: u64, i: usize) {
+        v.entry(&Vault::chunk_user("p", generation, i))
+            .unwrap()
+            .set_password("left-over-refresh-token")
+            .unwrap();
+    }
+
+    #[test]
+    fn delete_leaves_nothing_whatever_a_crash_left() {
+        let v = vault();
+        v.save("p", &saved(10)).unwrap();
+        v.save("p", &saved(1500)).unwrap();
+        // Died after committing generation 2 but before deleting generation
+        // 1, and a later save died before its commit (generation 3).
+        leftover(&v, 1, 0);
+        leftover(&v, 3, 0);
+        leftover(&v, 3, 1);
+        assert_eq!(text(&v, "p"), saved(1500).expose_secret(), "still whole");
+        v.delete("p").unwrap();
+        assert!(v.load("p").unwrap().is_none());
+        assert_eq!(v.chunks_left("p", 6), Vec::<String>::new());
+
+        // A first save that never committed.
+        leftover(&v, 1, 0);
+        v.delete("p").unwrap();
+        assert_eq!(v.chunks_left("p", 6), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_save_clears_what_a_crash_left_of_the_generation_before() {
+        let v = vault();
+        v.save("p", &saved(10)).unwrap();
+        v.save("p", &saved(20)).unwrap();
+        leftover(&v, 1, 0);
+        v.save("p", &saved(30)).unwrap();
+        assert_eq!(text(&v, "p"), saved(30).expose_secret());
+        assert_eq!(v.chunks_left("p", 6), ["p/3/0"]);
     }
 
     #[test]

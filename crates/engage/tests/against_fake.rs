@@ -1228,3 +1228,68 @@ async fn the_ringcentral_refresh_token_is_renewed_before_it_lapses() {
     s.renew().await.unwrap();
     s.call("GET", &accounts(), &[], None).await.unwrap();
 }
+
+#[tokio::test]
+async fn a_rotation_whose_reply_is_lost_recovers_with_a_new_exchange() {
+    let fake = start(Config::default()).await;
+    let s = browser_session(&fake).await;
+    // The server rotates the refresh token, and the reply never arrives.
+    fake.fault(Fault::new("/api/auth/token/refresh", FaultKind::LoseReply));
+    assert_eq!(s.renew().await.unwrap_err().code(), "network");
+    assert!(
+        s.status().signed_in,
+        "a lost reply is no reason to sign out"
+    );
+    // The token this session holds is spent: the ladder exchanges again.
+    s.renew().await.unwrap();
+    let refreshes: Vec<u16> = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/api/auth/token/refresh")
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(refreshes.len(), 2);
+    assert_eq!(refreshes[0], 200, "the first one did rotate");
+    assert_ne!(refreshes[1], 200, "the spent token was refused");
+    assert_eq!(fake.count("POST", "/api/auth/login/rc/accesstoken"), 2);
+    s.call("GET", &accounts(), &[], None).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_jwt_session_grants_again_when_renewal_needs_it() {
+    let fake = start(Config {
+        client_secret: Some("s3cret".into()),
+        ..Config::default()
+    })
+    .await;
+    let s = sign_in(
+        &fake,
+        Credential::Jwt(secret("fake-jwt-credential")),
+        Some("s3cret"),
+    )
+    .await
+    .unwrap();
+    let jwt_grants = |fake: &FakeServer| {
+        fake.requests()
+            .into_iter()
+            .filter(|r| r.path == "/restapi/oauth/token")
+            .filter(|r| {
+                r.form
+                    .iter()
+                    .any(|(k, v)| k == "grant_type" && v.contains("jwt-bearer"))
+            })
+            .count()
+    };
+    assert_eq!(jwt_grants(&fake), 1);
+    // The RingCX refresh is refused and RingCentral's access token has been
+    // revoked: the JWT is used again, not a browser.
+    fake.fault(status_fault("/api/auth/token/refresh", 400, "{}"));
+    fake.fault(status_fault(
+        "/api/auth/login/rc/accesstoken",
+        401,
+        r#"{"generalMessage":"Invalid RingCentral access token"}"#,
+    ));
+    s.renew().await.unwrap();
+    assert_eq!(jwt_grants(&fake), 2);
+    assert!(s.status().signed_in);
+}

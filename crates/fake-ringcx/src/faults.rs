@@ -38,6 +38,9 @@ pub enum FaultKind {
     Delay(Duration),
     /// Drop the connection without any response (TCP RST).
     Reset,
+    /// Handle the request (a refresh rotates its token), then reset the
+    /// connection instead of answering: the reply is lost on the way.
+    LoseReply,
     /// Accept the request and answer nothing until the test calls
     /// `FakeServer::release_hung` (or the client gives up); then reset.
     Hang,
@@ -99,6 +102,7 @@ pub(crate) enum Action {
     DelayThenHandle(Duration),
     Reset,
     Hang,
+    HandleThenReset,
 }
 
 pub(crate) fn action(kind: FaultKind) -> Action {
@@ -119,6 +123,7 @@ pub(crate) fn action(kind: FaultKind) -> Action {
         FaultKind::Delay(d) => Action::DelayThenHandle(d),
         FaultKind::Reset => Action::Reset,
         FaultKind::Hang => Action::Hang,
+        FaultKind::LoseReply => Action::HandleThenReset,
         FaultKind::Html { status } => {
             let code = status_code(status);
             let page = format!(

@@ -102,9 +102,15 @@ pub(crate) async fn layer(
             tokio::time::sleep(d).await;
             next.run(req).await
         }
-        Some(action @ (Action::Reset | Action::Hang)) => match conn {
+        Some(action @ (Action::Reset | Action::Hang | Action::HandleThenReset)) => match conn {
             Some(conn) if matches!(action, Action::Hang) => {
                 let _ = released.changed().await;
+                conn.reset();
+                std::future::pending::<Response>().await
+            }
+            Some(conn) if matches!(action, Action::HandleThenReset) => {
+                let handled = next.run(req).await;
+                state.set_status(index, handled.status().as_u16());
                 conn.reset();
                 std::future::pending::<Response>().await
             }
