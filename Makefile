@@ -1,5 +1,5 @@
 # Engage Desk. Every target installs what it needs first (scripts/deps.sh).
-.PHONY: deps run test lint wire e2e demo screenshots bench bundle clean
+.PHONY: deps run test lint wire e2e demo screenshots bench bundle soak clean
 
 CARGO ?= cargo
 # Where cargo puts its builds (make screenshots runs a debug binary from here).
@@ -51,6 +51,12 @@ screenshots: deps
 ## BENCH_RUNS=n runs per window figure (default 5); BENCH_FIGURES=P1,P4 picks.
 bench: deps
 	CARGO="$(CARGO)" scripts/bench.sh
+
+## The session against the fake for 10 minutes (SOAK_SECS to change it):
+## 1 s RingCX tokens, a fault every 2 s, 20 callers; prints the figures.
+## `make test` runs 30 s of the same and asserts the same.
+soak: deps
+	SOAK_SECS=$${SOAK_SECS:-600} $(CARGO) test --release -p engage --test soak -- --nocapture
 
 ## Release build, .deb and .rpm (signed with throwaway keys), then checked:
 ## metadata, signatures, install with dpkg, launch, uninstall. Needs root.

@@ -146,6 +146,11 @@ impl FakeServer {
         self.state.push_fault(fault);
     }
 
+    /// Hits the queued faults still have to make.
+    pub fn pending_faults(&self) -> usize {
+        self.state.pending_faults()
+    }
+
     pub fn clear_faults(&self) {
         self.state.clear_faults();
     }

@@ -127,6 +127,10 @@ impl Shared {
         lock(&self.faults).push(f);
     }
 
+    pub fn pending_faults(&self) -> usize {
+        lock(&self.faults).iter().map(|f| f.times).sum()
+    }
+
     pub fn clear_faults(&self) {
         lock(&self.faults).clear();
     }
