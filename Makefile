@@ -1,5 +1,5 @@
 # Engage Desk. Every target installs what it needs first (scripts/deps.sh).
-.PHONY: deps run test lint wire e2e demo screenshots bench bundle soak clean
+.PHONY: deps run test lint wire e2e demo screenshots bench bundle soak fuzz clean
 
 CARGO ?= cargo
 # Where cargo puts its builds (make screenshots runs a debug binary from here).
@@ -57,6 +57,12 @@ bench: deps
 ## `make test` runs 30 s of the same and asserts the same.
 soak: deps
 	SOAK_SECS=$${SOAK_SECS:-600} $(CARGO) test --release -p engage --test soak -- --nocapture
+
+## Every parser of outside input under libFuzzer (nightly): FUZZ_RUNS
+## executions a target (default 10 million); the corpus it grows is kept in
+## fuzz/corpus/ and replayed by `make test` on stable.
+fuzz: deps
+	scripts/fuzz.sh
 
 ## Release build, .deb and .rpm (signed with throwaway keys), then checked:
 ## metadata, signatures, install with dpkg, launch, uninstall. Needs root.

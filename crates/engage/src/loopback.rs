@@ -223,7 +223,13 @@ async fn read_request_target(stream: &mut TcpStream) -> Option<String> {
         Some(())
     };
     tokio::time::timeout(READ_TIMEOUT, read).await.ok()??;
-    let head = String::from_utf8_lossy(&buf);
+    request_target(&buf)
+}
+
+/// The target of a GET request head (`/callback?code=…`), or `None` for
+/// anything else.
+pub fn request_target(head: &[u8]) -> Option<String> {
+    let head = String::from_utf8_lossy(head);
     let mut parts = head.lines().next()?.split_whitespace();
     match (parts.next(), parts.next()) {
         (Some("GET"), Some(target)) if target.starts_with('/') => Some(target.to_string()),

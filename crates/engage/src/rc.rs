@@ -163,17 +163,7 @@ impl RcClient {
         if !reply.is_success() {
             return Err(oauth_error(&reply, grant));
         }
-        let t: TokenResponse = reply.json(Service::RingCentral)?;
-        Ok(RcTokens {
-            access: SecretString::from(t.access_token),
-            access_expires_at: now + lifetime(t.expires_in, 3600),
-            refresh_expires_at: t
-                .refresh_token
-                .as_ref()
-                .map(|_| now + lifetime(t.refresh_token_expires_in, 604_800)),
-            refresh: t.refresh_token.map(SecretString::from),
-            owner_id: t.owner_id,
-        })
+        tokens_from(&reply, now)
     }
 
     fn authed(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
@@ -190,6 +180,21 @@ impl RcClient {
         }
         form
     }
+}
+
+/// Reads RingCentral's token answer; lifetimes count from `sent`.
+pub fn tokens_from(reply: &Reply, sent: SystemTime) -> Result<RcTokens, Error> {
+    let t: TokenResponse = reply.json(Service::RingCentral)?;
+    Ok(RcTokens {
+        access: SecretString::from(t.access_token),
+        access_expires_at: sent + lifetime(t.expires_in, 3600),
+        refresh_expires_at: t
+            .refresh_token
+            .as_ref()
+            .map(|_| sent + lifetime(t.refresh_token_expires_in, 604_800)),
+        refresh: t.refresh_token.map(SecretString::from),
+        owner_id: t.owner_id,
+    })
 }
 
 /// A lifetime from the server, bounded: a year at most, so a wild value

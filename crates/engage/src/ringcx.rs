@@ -129,7 +129,8 @@ impl RingCx {
     }
 }
 
-fn login_from(reply: &Reply) -> Result<CxLogin, Error> {
+/// Reads an exchange or refresh answer: the tokens and the user details.
+pub fn login_from(reply: &Reply) -> Result<CxLogin, Error> {
     let tokens: TokenPart = reply.json(Service::RingCx)?;
     let details: UserDetails = reply.json(Service::RingCx)?;
     let access = tokens

@@ -80,6 +80,19 @@ impl Settings {
             .unwrap_or_default()
     }
 
+    /// Reads a settings file: the settings and the names of profiles
+    /// dropped as case twins, or why the file cannot be used.
+    pub fn from_json(bytes: &[u8]) -> Result<(Settings, Vec<String>), Unusable> {
+        match serde_json::from_slice::<Settings>(bytes) {
+            Ok(mut s) if s.version == VERSION => {
+                let dropped = s.drop_case_twins();
+                Ok((s, dropped))
+            }
+            Ok(s) => Err(Unusable::OtherVersion(s.version)),
+            Err(_) => Err(Unusable::Unreadable),
+        }
+    }
+
     /// The name a profile already has when `name` differs from it only in
     /// case, else `name`: names key keychain entries, and Windows compares
     /// credential targets without regard to case, so "Work" and "work" must
@@ -126,6 +139,15 @@ impl Settings {
             current: self.current.clone(),
         }
     }
+}
+
+/// Why a settings file was not used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Unusable {
+    #[error("it is from another version of Engage Desk ({0})")]
+    OtherVersion(u32),
+    #[error("it could not be read")]
+    Unreadable,
 }
 
 /// The profile names and which one is current.
@@ -187,9 +209,8 @@ impl SettingsFile {
         let Ok(bytes) = std::fs::read(&path) else {
             return file;
         };
-        match serde_json::from_slice::<Settings>(&bytes) {
-            Ok(mut s) if s.version == VERSION => {
-                let dropped = s.drop_case_twins();
+        match Settings::from_json(&bytes) {
+            Ok((s, dropped)) => {
                 if !dropped.is_empty() {
                     file.warning = Some(format!(
                         "Your settings file names profiles that differ only in capital letters, which the keychain cannot tell apart. Engage Desk uses one of each and ignored: {}.",
@@ -198,11 +219,7 @@ impl SettingsFile {
                 }
                 file.settings = s;
             }
-            parsed => {
-                let why = match parsed {
-                    Ok(s) => format!("it is from another version of Engage Desk ({})", s.version),
-                    Err(_) => "it could not be read".to_string(),
-                };
+            Err(why) => {
                 let stamp = crate::clock::unix_secs(std::time::SystemTime::now());
                 let aside = dir.join(format!("{FILE_NAME}.bad-{stamp}"));
                 let kept = std::fs::rename(&path, &aside).is_ok();
