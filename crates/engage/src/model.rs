@@ -98,6 +98,10 @@ pub(crate) struct TokenPart {
     pub access_token: Option<String>,
     #[serde(default)]
     pub refresh_token: Option<String>,
+    /// Seconds, where a server states the lifetime of an opaque token.
+    /// Read leniently: a lifetime of another shape is ignored, not an error.
+    #[serde(default, alias = "expires_in")]
+    pub expires_in: Option<serde_json::Value>,
 }
 
 /// One RingCX user from `GET /voice/api/v1/admin/users`.

@@ -143,7 +143,16 @@ pub fn login_from(reply: &Reply) -> Result<CxLogin, Error> {
         })?;
     Ok(CxLogin {
         tokens: CxTokens {
-            access_expires_at: crate::jwt::local_expiry(&access, reply.received_at),
+            access_expires_at: match (
+                crate::jwt::lifetime(&access),
+                tokens.expires_in.as_ref().and_then(Value::as_f64),
+            ) {
+                // An opaque token (no claims to read) with a stated lifetime.
+                (None, Some(secs)) if secs > 0.0 && secs <= 86_400.0 => {
+                    reply.received_at + std::time::Duration::from_secs_f64(secs)
+                }
+                _ => crate::jwt::local_expiry(&access, reply.received_at),
+            },
             access: SecretString::from(access),
             refresh: tokens
                 .refresh_token

@@ -1293,3 +1293,33 @@ async fn a_jwt_session_grants_again_when_renewal_needs_it() {
     assert_eq!(jwt_grants(&fake), 2);
     assert!(s.status().signed_in);
 }
+
+#[tokio::test]
+async fn opaque_tokens_renew_ahead_from_the_stated_lifetime() {
+    // Tokens that are no JWT: the lifetime comes from the answer's
+    // `expiresIn`, and renewal runs ahead of it all the same.
+    let fake = start(Config {
+        ringcx_access_ttl: Duration::from_secs(2),
+        opaque_ringcx_tokens: true,
+        ..Config::default()
+    })
+    .await;
+    let s = browser_session(&fake).await;
+    let status = s.status();
+    let lifetime = status.ringcx_expires_at.unwrap() - status.ringcx_renews_at.unwrap();
+    assert_eq!(lifetime, 500, "renews a quarter of 2 s before the end");
+    let mut rx = s.subscribe();
+    for _ in 0..2 {
+        tokio::time::timeout(Duration::from_secs(20), rx.changed())
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    assert!(s.status().renewals >= 2);
+    s.call("GET", &accounts(), &[], None).await.unwrap();
+    // Renewed ahead: the server never had to refuse an expired token.
+    assert!(
+        fake.requests().iter().all(|r| r.status != 401),
+        "an expired token was used"
+    );
+}

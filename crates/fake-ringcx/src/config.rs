@@ -38,6 +38,9 @@ pub struct Config {
     pub non_ascii_names: bool,
     /// The agent has MANAGE_USERS (or SUPER_USER); `false` gives 403 on admin/users.
     pub manage_users: bool,
+    /// RingCX access tokens are opaque (no JWT, no `exp`); the answer then
+    /// states their lifetime as `expiresIn` seconds instead.
+    pub opaque_ringcx_tokens: bool,
 }
 
 impl Default for Config {
@@ -58,6 +61,7 @@ impl Default for Config {
             users: 20,
             non_ascii_names: false,
             manage_users: true,
+            opaque_ringcx_tokens: false,
         }
     }
 }

@@ -84,7 +84,7 @@ pub(crate) fn agent_details(cfg: &Config) -> Vec<Value> {
 /// The body of every RingCX login/exchange/refresh answer.
 pub(crate) fn user_details(cfg: &Config, access: &str, refresh: Option<&str>) -> Value {
     let me = person(0, cfg.non_ascii_names);
-    json!({
+    let mut details = json!({
         "accessToken": access,
         "refreshToken": refresh,
         "tokenType": "Bearer",
@@ -100,7 +100,11 @@ pub(crate) fn user_details(cfg: &Config, access: &str, refresh: Option<&str>) ->
             "lastName": me.last,
             "email": me.email(None),
         },
-    })
+    });
+    if cfg.opaque_ringcx_tokens {
+        details["expiresIn"] = json!(cfg.ringcx_access_ttl.as_secs().max(1));
+    }
+    details
 }
 
 pub(crate) fn accounts(cfg: &Config) -> Vec<Value> {

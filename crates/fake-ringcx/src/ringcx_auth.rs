@@ -119,9 +119,11 @@ pub(crate) async fn exchange(
             .insert(header::RETRY_AFTER, HeaderValue::from(wait));
         return r;
     }
-    let pair = st
-        .vault()
-        .issue_cx(&owner, cfg.ringcx_access_ttl, p.flag("includeRefresh"));
+    let pair = {
+        let mut vault = st.vault();
+        vault.opaque_cx = cfg.opaque_ringcx_tokens;
+        vault.issue_cx(&owner, cfg.ringcx_access_ttl, p.flag("includeRefresh"))
+    };
     Json(user_details(&cfg, &pair.access, pair.refresh.as_deref())).into_response()
 }
 
@@ -134,7 +136,11 @@ pub(crate) async fn refresh(
     let Some(token) = p.either("refresh_token") else {
         return missing("refresh_token", &uri);
     };
-    let renewed = st.vault().refresh_cx(token, cfg.ringcx_access_ttl);
+    let renewed = {
+        let mut vault = st.vault();
+        vault.opaque_cx = cfg.opaque_ringcx_tokens;
+        vault.refresh_cx(token, cfg.ringcx_access_ttl)
+    };
     match renewed {
         Some((pair, _owner)) => {
             Json(user_details(&cfg, &pair.access, pair.refresh.as_deref())).into_response()

@@ -163,6 +163,8 @@ pub(crate) struct Vault {
     cx_access: HashMap<String, CxAccess>,
     cx_refresh: HashMap<String, CxRefresh>,
     issued: Vec<String>,
+    /// Issue opaque RingCX access tokens instead of JWTs.
+    pub opaque_cx: bool,
 }
 
 impl Vault {
@@ -311,7 +313,11 @@ impl Vault {
         ttl: Duration,
         refresh: bool,
     ) -> CxPair {
-        let access = ringcx_jwt(owner_id, ttl);
+        let access = if self.opaque_cx {
+            random_hex(40)
+        } else {
+            ringcx_jwt(owner_id, ttl)
+        };
         self.remember(&access);
         self.cx_access.insert(
             access.clone(),
