@@ -201,6 +201,10 @@ impl Session {
                 .await
             {
                 Ok(login) => {
+                    // Held before anything else is saved: a bundle written
+                    // now must carry the new RingCX refresh token, not the
+                    // one just spent.
+                    s.cx = login.tokens.clone();
                     self.keep_rc_refresh_alive(s).await;
                     return Ok(login);
                 }
