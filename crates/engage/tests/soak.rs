@@ -294,7 +294,18 @@ async fn the_session_survives_renewals_and_faults() {
     // Flat once warm: the fake (in this process) keeps every token it
     // issued, a few hundred bytes a renewal, and the allocator holds some
     // slack; a leak of the session's own would grow with every call.
-    if let (Some(warm), Some(end)) = (r.memory_warm, r.memory_end) {
-        assert!(end < warm * 1.25 + 4.0, "memory grew: {r}");
+    // Over a long run the allocator's arenas still settle, so there the
+    // test is that growth slows (a leak grows as fast in the second half
+    // as in the first) and stays bounded.
+    if let (Some(warm), Some(half), Some(end)) = (r.memory_warm, r.memory_half, r.memory_end) {
+        if seconds <= 60 {
+            assert!(end < warm * 1.25 + 4.0, "memory grew: {r}");
+        } else {
+            assert!(
+                end - half < (half - warm).max(1.0),
+                "memory grows steadily: {r}"
+            );
+            assert!(end < warm + 64.0, "memory grew: {r}");
+        }
     }
 }
