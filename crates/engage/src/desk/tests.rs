@@ -565,3 +565,48 @@ async fn sign_out_clears_the_keychain_without_waiting_for_a_renewal_in_flight() 
     assert!(renewal.await.unwrap().is_err());
     assert!(!stored(&w.store, "default"), "nothing came back");
 }
+
+#[tokio::test]
+async fn a_jwt_session_restores_by_granting_again() {
+    let w = world_with(Config {
+        client_secret: Some("s3cret".into()),
+        ..Config::default()
+    })
+    .await;
+    let d = w.desk();
+    let mut f = form(&w.fake);
+    f.client_secret = Some(SecretString::from("s3cret".to_string()));
+    let status = d
+        .sign_in(
+            f,
+            SignInWith::Jwt(SecretString::from("fake-jwt-credential".to_string())),
+        )
+        .await
+        .unwrap();
+    assert!(status.signed_in && status.stored, "{status:?}");
+    drop(d);
+    let grants = |fake: &FakeServer| {
+        fake.requests()
+            .iter()
+            .filter(|r| r.path == "/restapi/oauth/token")
+            .filter(|r| r.form.iter().any(|(_, v)| v.contains("jwt-bearer")))
+            .count()
+    };
+    assert_eq!(grants(&w.fake), 1);
+    // On restart the RingCX refresh is refused and the saved RingCentral
+    // token too: the stored JWT and client secret grant again, no browser.
+    w.fake.fault(Fault::new(
+        "/api/auth/token/refresh",
+        FaultKind::Status {
+            status: 400,
+            content_type: "application/json".into(),
+            body: "{}".into(),
+        },
+    ));
+    w.fake.revoke_all();
+    let d = w.desk();
+    let status = d.restore().await.unwrap();
+    assert!(status.signed_in, "{status:?}");
+    assert_eq!(grants(&w.fake), 2);
+    assert_eq!(w.fake.count("GET", "/restapi/oauth/authorize"), 0);
+}
