@@ -37,10 +37,14 @@ pub fn lifetime(token: &str) -> Option<Duration> {
 }
 
 /// When a token that arrived at `received` expires, on this machine's
-/// clock: `received` plus the lifetime the server gave it, or the
-/// documented 5 minutes when the token does not say (opaque, no `iat`).
-pub fn local_expiry(token: &str, received: SystemTime) -> SystemTime {
-    received + lifetime(token).unwrap_or(FALLBACK_LIFETIME)
+/// clock: `received` plus the lifetime the server gave it (its claims, or
+/// else the answer's `stated` seconds for an opaque token), or the
+/// documented 5 minutes when neither says.
+pub fn local_expiry(token: &str, stated: Option<f64>, received: SystemTime) -> SystemTime {
+    let stated = stated
+        .filter(|s| *s > 0.0 && *s <= MAX_LIFETIME.as_secs_f64())
+        .map(Duration::from_secs_f64);
+    received + lifetime(token).or(stated).unwrap_or(FALLBACK_LIFETIME)
 }
 
 fn claims(token: &str) -> Option<serde_json::Value> {
@@ -86,7 +90,7 @@ mod tests {
             &token(r#"{"iat":0,"exp":1700000000}"#),
         ] {
             assert_eq!(lifetime(bad), None, "{bad}");
-            assert_eq!(local_expiry(bad, now), now + FALLBACK_LIFETIME);
+            assert_eq!(local_expiry(bad, None, now), now + FALLBACK_LIFETIME);
         }
     }
 
@@ -99,10 +103,20 @@ mod tests {
         for here in [1_600_000_000, 1_700_000_290, 1_800_000_000] {
             let received = UNIX_EPOCH + Duration::from_secs(here);
             assert_eq!(
-                local_expiry(&t, received),
+                local_expiry(&t, None, received),
                 received + Duration::from_secs(300)
             );
         }
+        // An opaque token's stated lifetime, within bounds.
+        let now = UNIX_EPOCH + Duration::from_secs(1000);
+        assert_eq!(
+            local_expiry("opaque", Some(2.0), now),
+            now + Duration::from_secs(2)
+        );
+        assert_eq!(
+            local_expiry("opaque", Some(1e12), now),
+            now + FALLBACK_LIFETIME
+        );
         let short = token(r#"{"iat":1700000000,"exp":1700000002}"#);
         assert_eq!(lifetime(&short), Some(Duration::from_secs(2)));
     }

@@ -143,16 +143,11 @@ pub fn login_from(reply: &Reply) -> Result<CxLogin, Error> {
         })?;
     Ok(CxLogin {
         tokens: CxTokens {
-            access_expires_at: match (
-                crate::jwt::lifetime(&access),
+            access_expires_at: crate::jwt::local_expiry(
+                &access,
                 tokens.expires_in.as_ref().and_then(Value::as_f64),
-            ) {
-                // An opaque token (no claims to read) with a stated lifetime.
-                (None, Some(secs)) if secs > 0.0 && secs <= 86_400.0 => {
-                    reply.received_at + std::time::Duration::from_secs_f64(secs)
-                }
-                _ => crate::jwt::local_expiry(&access, reply.received_at),
-            },
+                reply.received_at,
+            ),
             access: SecretString::from(access),
             refresh: tokens
                 .refresh_token
@@ -190,9 +185,7 @@ pub fn is_expired(reply: &Reply) -> bool {
 /// Methods that may be sent again by themselves after a renewal (RFC 9110
 /// 9.2.2); a POST or PATCH could act twice.
 pub fn is_idempotent(method: &str) -> bool {
-    ["GET", "PUT", "DELETE"]
-        .iter()
-        .any(|m| m.eq_ignore_ascii_case(method.trim()))
+    parse_method(method).is_ok_and(|m| m.is_idempotent())
 }
 
 /// Maps a failed RingCX answer to an error.
@@ -306,7 +299,7 @@ mod tests {
         for m in ["GET", "get", "PUT", "DELETE"] {
             assert!(is_idempotent(m), "{m}");
         }
-        for m in ["POST", "PATCH", "post", ""] {
+        for m in ["POST", "PATCH", "post", "", " GET"] {
             assert!(!is_idempotent(m), "{m}");
         }
     }

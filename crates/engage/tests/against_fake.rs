@@ -1005,6 +1005,19 @@ fn accounts() -> engage::ApiPath {
     engage::ApiPath::parse("/voice/api/v1/admin/accounts").unwrap()
 }
 
+/// RingCentral token requests whose `grant_type` contains `grant`.
+fn grants(fake: &FakeServer, grant: &str) -> usize {
+    fake.requests()
+        .into_iter()
+        .filter(|r| r.path == "/restapi/oauth/token")
+        .filter(|r| {
+            r.form
+                .iter()
+                .any(|(k, v)| k == "grant_type" && v.contains(grant))
+        })
+        .count()
+}
+
 fn status_fault(path: &str, status: u16, body: &str) -> Fault {
     Fault::new(
         path,
@@ -1197,22 +1210,11 @@ async fn a_proxy_page_with_a_4xx_on_a_token_endpoint_is_a_definite_answer() {
 
 #[tokio::test]
 async fn the_ringcentral_refresh_token_is_renewed_before_it_lapses() {
-    let grants = |fake: &FakeServer| {
-        fake.requests()
-            .into_iter()
-            .filter(|r| r.path == "/restapi/oauth/token")
-            .filter(|r| {
-                r.form
-                    .iter()
-                    .any(|(k, v)| k == "grant_type" && v == "refresh_token")
-            })
-            .count()
-    };
     // A week left: RingCX renewals leave RingCentral alone.
     let fake = start(Config::default()).await;
     let s = browser_session(&fake).await;
     s.renew().await.unwrap();
-    assert_eq!(grants(&fake), 0);
+    assert_eq!(grants(&fake, "refresh_token"), 0);
 
     // An hour left: the next RingCX renewal renews it too, and the session
     // goes on with the new pair.
@@ -1223,7 +1225,7 @@ async fn the_ringcentral_refresh_token_is_renewed_before_it_lapses() {
     .await;
     let s = browser_session(&fake).await;
     s.renew().await.unwrap();
-    assert_eq!(grants(&fake), 1);
+    assert_eq!(grants(&fake, "refresh_token"), 1);
     fake.fault(status_fault("/api/auth/token/refresh", 400, "{}"));
     s.renew().await.unwrap();
     s.call("GET", &accounts(), &[], None).await.unwrap();
@@ -1269,18 +1271,7 @@ async fn a_jwt_session_grants_again_when_renewal_needs_it() {
     )
     .await
     .unwrap();
-    let jwt_grants = |fake: &FakeServer| {
-        fake.requests()
-            .into_iter()
-            .filter(|r| r.path == "/restapi/oauth/token")
-            .filter(|r| {
-                r.form
-                    .iter()
-                    .any(|(k, v)| k == "grant_type" && v.contains("jwt-bearer"))
-            })
-            .count()
-    };
-    assert_eq!(jwt_grants(&fake), 1);
+    assert_eq!(grants(&fake, "jwt-bearer"), 1);
     // The RingCX refresh is refused and RingCentral's access token has been
     // revoked: the JWT is used again, not a browser.
     fake.fault(status_fault("/api/auth/token/refresh", 400, "{}"));
@@ -1290,7 +1281,7 @@ async fn a_jwt_session_grants_again_when_renewal_needs_it() {
         r#"{"generalMessage":"Invalid RingCentral access token"}"#,
     ));
     s.renew().await.unwrap();
-    assert_eq!(jwt_grants(&fake), 2);
+    assert_eq!(grants(&fake, "jwt-bearer"), 2);
     assert!(s.status().signed_in);
 }
 

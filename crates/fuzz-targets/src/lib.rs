@@ -80,7 +80,7 @@ pub fn jwt(data: &[u8]) {
     let token = String::from_utf8_lossy(data);
     let _ = engage::jwt::expiry(&token);
     let _ = engage::jwt::lifetime(&token);
-    let _ = engage::jwt::local_expiry(&token, UNIX_EPOCH + NOW);
+    let _ = engage::jwt::local_expiry(&token, None, UNIX_EPOCH + NOW);
 }
 
 /// The users list (flat or as a tree), into the table the window pages.

@@ -459,7 +459,7 @@ impl Session {
             let token = self.renew_rejected(&token, seen).await?;
             if !is_idempotent(method) {
                 return Err(Error::RenewedNotResent {
-                    method: method.trim().to_ascii_uppercase(),
+                    method: method.to_ascii_uppercase(),
                 });
             }
             reply = self
