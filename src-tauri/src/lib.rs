@@ -5,13 +5,15 @@ mod clipboard;
 pub mod commands;
 mod error;
 mod events;
+mod single_instance;
+mod startup_error;
 mod updates;
 mod window_state;
 pub mod wire;
 
 use engage::settings::ProfileSettings;
 use engage::{Desk, DeskConfig, Keychain};
-use tauri::{Manager, Runtime};
+use tauri::Runtime;
 
 pub use commands::session::{Demo, SESSION_EVENT};
 pub use error::{Code, Error, ErrorBody, ShellCode};
@@ -103,23 +105,19 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, desk: Desk) -> tauri:
 /// Runs the desktop app; returns the process exit code.
 pub fn run() -> i32 {
     init_logging();
-    let builder = tauri::Builder::default()
-        // Must be the first plugin: a second launch hands over and exits early.
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.set_focus();
-            }
-        }));
     let context = tauri::generate_context!();
-    let desk = open_desk(&context.config().identifier.clone());
+    let identifier = context.config().identifier.clone();
+    // Before anything else: a second launch hands over and exits.
+    let instance = match single_instance::claim(&identifier) {
+        Ok(single_instance::Start::Primary(instance)) => instance,
+        Ok(single_instance::Start::HandedOver) => return 0,
+        Err(e) => return startup_error::report(&e),
+    };
+    let builder = instance.attach(tauri::Builder::default());
+    let desk = open_desk(&identifier);
     match app_builder(builder, desk).run(context) {
         Ok(()) => 0,
-        Err(e) => {
-            tracing::error!("Engage Desk could not start: {e}");
-            eprintln!("Engage Desk could not start: {e}");
-            1
-        }
+        Err(e) => startup_error::report(&e),
     }
 }
 

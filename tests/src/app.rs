@@ -243,6 +243,19 @@ impl App {
         Ok(())
     }
 
+    /// Closes the window as a user does; the app exits on its own. The
+    /// returned guard keeps the driver (and so the exiting app) untouched
+    /// until it is dropped, then kills what is left.
+    pub async fn close_window(self) -> Result<Closed> {
+        let App { client, driver } = self;
+        let guard = Closed(DriverGuard(Some(driver)));
+        tokio::time::timeout(Duration::from_secs(10), client.close_window())
+            .await
+            .map_err(|_| anyhow!("closing the window timed out"))?
+            .map_err(|e| anyhow!("closing the window failed: {e}"))?;
+        Ok(guard)
+    }
+
     /// Ends the session (the driver closes the app), then stops the driver.
     pub async fn quit(self) -> Result<()> {
         let App { client, driver } = self;
@@ -281,6 +294,9 @@ where
         Err(panic) => std::panic::resume_unwind(panic),
     }
 }
+
+/// An app whose window was closed; its driver is stopped on drop.
+pub struct Closed(#[allow(dead_code)] DriverGuard);
 
 /// Kills the driver's whole process group: the driver, the app, WebKit.
 struct DriverGuard(Option<Child>);
