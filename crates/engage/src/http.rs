@@ -199,6 +199,8 @@ fn transport(service: Service, host: &str, e: &reqwest::Error) -> Error {
     // Only a fixed phrase: reqwest's own text includes the URL.
     let cause = if e.is_timeout() {
         "the request timed out"
+    } else if is_untrusted_certificate(e) {
+        "its certificate is not trusted by this computer (behind a company proxy, install the proxy's certificate in the system's trusted certificates)"
     } else if e.is_connect() {
         "the connection was refused or the host is unknown"
     } else if e.is_body() || e.is_decode() {
@@ -213,6 +215,27 @@ fn transport(service: Service, host: &str, e: &reqwest::Error) -> Error {
         host: host.to_string(),
         cause,
     }
+}
+
+/// Whether TLS refused the server's certificate, anywhere in the chain
+/// (an `io::Error` hides what it wraps from `source`, so it is opened).
+fn is_untrusted_certificate(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(e);
+    while let Some(err) = next {
+        if let Some(rustls::Error::InvalidCertificate(_)) = err.downcast_ref::<rustls::Error>() {
+            return true;
+        }
+        if let Some(inner) = err
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            if is_untrusted_certificate(inner) {
+                return true;
+            }
+        }
+        next = err.source();
+    }
+    false
 }
 
 /// True when a body is an HTML page (a proxy's or load balancer's error page).

@@ -747,6 +747,22 @@ async fn unreachable_servers_are_named() {
     assert!(e.to_string().contains(&format!("127.0.0.1:{port}")), "{e}");
 }
 
+#[tokio::test]
+async fn a_certificate_this_computer_does_not_trust_is_named() {
+    // The fake over HTTPS with a CA made here, which no system trusts.
+    let ca = fake_ringcx::TestCa::new().unwrap();
+    let fake = FakeServer::start_tls(Config::default(), &ca).await.unwrap();
+    let hosts = Hosts::parse(&fake.rc_url(), &fake.ringcx_url()).unwrap();
+    let client = RcClient::new(Http::new(), hosts, app(None)).unwrap();
+    let e = client.refresh(&secret("tok")).await.unwrap_err();
+    assert_eq!(e.code(), "network");
+    let text = e.to_string();
+    assert!(text.contains("certificate is not trusted"), "{text}");
+    assert!(text.contains(fake_ringcx::RC_HOST), "{text}");
+    // The handshake failed, so nothing was sent.
+    assert_eq!(fake.count("*", "/"), 0);
+}
+
 // ---- sign-out and leaks ----
 
 #[tokio::test]

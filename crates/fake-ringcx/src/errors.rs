@@ -54,6 +54,23 @@ pub(crate) fn ringcx(
     (status, Json(body)).into_response()
 }
 
+/// A path this host does not have, in the host's own error shape.
+pub(crate) fn not_found(service: crate::server::Service, method: &str, path: &str) -> Response {
+    match service {
+        crate::server::Service::RingCentral => rc_api(
+            StatusCode::NOT_FOUND,
+            "CMN-102",
+            &format!("Resource for parameter [{path}] is not found"),
+        ),
+        _ => ringcx(
+            StatusCode::NOT_FOUND,
+            "Not Found",
+            Some(&format!("No handler found for {method} {path}")),
+            path,
+        ),
+    }
+}
+
 /// RingCX's documented 403 for a missing role.
 pub(crate) fn access_denied() -> Response {
     let body = json!({

@@ -3,7 +3,8 @@
 //! It serves over real HTTP on loopback so that the core and the app are
 //! tested with the same code paths they use against the real services. One
 //! base URL serves both RingCentral (`/restapi/…`) and RingCX (`/api/auth/…`,
-//! `/voice/api/v1/…`); their paths do not overlap. Behaviour follows
+//! `/voice/api/v1/…`); their paths do not overlap. `FakeServer::start_tls`
+//! serves them over HTTPS as two hosts instead, as the real ones are. Behaviour follows
 //! `shared/reference/ringcx-api.md`; where that is silent, each module's
 //! comment says what was chosen.
 
@@ -30,14 +31,22 @@ mod ringcx_api;
 mod ringcx_auth;
 mod server;
 mod state;
+mod tls;
 mod tokens;
 mod users;
 
 pub use config::Config;
 pub use faults::{Fault, FaultKind};
 pub use log::Request;
+pub use server::Service;
+pub use tls::TestCa;
 
+use server::Listener;
 use state::{AppState, Shared};
+
+/// Where `start_tls` serves RingCentral and RingCX.
+pub const RC_HOST: &str = "127.0.0.2";
+pub const RINGCX_HOST: &str = "127.0.0.3";
 use tokens::RcLifetimes;
 
 fn router(state: AppState) -> Router {
@@ -73,9 +82,11 @@ async fn health() -> Json<Value> {
 
 /// A running fake server; it stops when dropped, open connections included.
 pub struct FakeServer {
-    addr: SocketAddr,
+    rc_addr: SocketAddr,
+    cx_addr: SocketAddr,
+    scheme: &'static str,
     state: AppState,
-    task: JoinHandle<()>,
+    tasks: Vec<JoinHandle<()>>,
     // Dropping the sender tells the accept loop and every connection to stop.
     _stop: watch::Sender<()>,
 }
@@ -88,27 +99,79 @@ impl FakeServer {
 
     /// Starts the server with `config` on `127.0.0.1:port` (0 picks a free port).
     pub async fn start_with(config: Config, port: u16) -> anyhow::Result<Self> {
-        let listener = TcpListener::bind(("127.0.0.1", port)).await?;
-        let addr = listener.local_addr()?;
+        let tcp = TcpListener::bind(("127.0.0.1", port)).await?;
+        let listener = Listener {
+            tcp,
+            service: Service::Both,
+            tls: None,
+        };
+        Self::serve(config, "http", vec![listener])
+    }
+
+    /// Starts the server over HTTPS as two hosts: RingCentral on
+    /// `127.0.0.2`, RingCX on `127.0.0.3` (free ports), each with a
+    /// certificate from `ca` for its address. (Linux answers on all of
+    /// 127/8; macOS needs `ifconfig lo0 alias 127.0.0.2` and `.3` first.)
+    pub async fn start_tls(config: Config, ca: &TestCa) -> anyhow::Result<Self> {
+        let mut listeners = Vec::new();
+        for (ip, service) in [
+            (RC_HOST, Service::RingCentral),
+            (RINGCX_HOST, Service::RingCx),
+        ] {
+            let ip: std::net::IpAddr = ip.parse()?;
+            listeners.push(Listener {
+                tcp: TcpListener::bind((ip, 0)).await?,
+                service,
+                tls: Some(ca.acceptor(ip)?),
+            });
+        }
+        Self::serve(config, "https", listeners)
+    }
+
+    fn serve(
+        config: Config,
+        scheme: &'static str,
+        listeners: Vec<Listener>,
+    ) -> anyhow::Result<Self> {
         let state: AppState = Arc::new(Shared::new(config));
         let (stop, stopped) = watch::channel(());
-        let task = tokio::spawn(server::serve(listener, router(state.clone()), stopped));
+        let addrs = listeners
+            .iter()
+            .map(|l| l.tcp.local_addr())
+            .collect::<Result<Vec<_>, _>>()?;
+        let tasks = listeners
+            .into_iter()
+            .map(|l| tokio::spawn(server::serve(l, router(state.clone()), stopped.clone())))
+            .collect();
         Ok(Self {
-            addr,
+            rc_addr: addrs[0],
+            cx_addr: *addrs.last().unwrap_or(&addrs[0]),
+            scheme,
             state,
-            task,
+            tasks,
             _stop: stop,
         })
     }
 
-    /// The address the server listens on.
+    /// The address the server listens on (RingCentral's, over HTTPS).
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.rc_addr
     }
 
-    /// The base URL, e.g. `http://127.0.0.1:40123`, for both services.
+    /// The base URL, e.g. `http://127.0.0.1:40123`, for both services; over
+    /// HTTPS, RingCentral's.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.rc_url()
+    }
+
+    /// The RingCentral base URL, e.g. `https://127.0.0.2:40123`.
+    pub fn rc_url(&self) -> String {
+        format!("{}://{}", self.scheme, self.rc_addr)
+    }
+
+    /// The RingCX base URL, e.g. `https://127.0.0.3:40124`.
+    pub fn ringcx_url(&self) -> String {
+        format!("{}://{}", self.scheme, self.cx_addr)
     }
 
     /// Every request so far, in arrival order.
@@ -202,7 +265,9 @@ impl FakeServer {
 
 impl Drop for FakeServer {
     fn drop(&mut self) {
-        self.task.abort();
+        for task in &self.tasks {
+            task.abort();
+        }
     }
 }
 
@@ -223,5 +288,55 @@ mod tests {
         conn.read_to_string(&mut reply).await.unwrap();
         assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
         assert!(reply.contains(r#"{"status":"ok"}"#), "{reply}");
+    }
+
+    fn client(ca: Option<&TestCa>) -> reqwest::Client {
+        let mut b = reqwest::Client::builder();
+        if let Some(ca) = ca {
+            b = b.tls_certs_only([reqwest::Certificate::from_pem(ca.pem().as_bytes()).unwrap()]);
+        }
+        b.build().unwrap()
+    }
+
+    #[tokio::test]
+    async fn over_https_each_service_has_its_own_host() {
+        let ca = TestCa::new().unwrap();
+        let server = FakeServer::start_tls(Config::default(), &ca).await.unwrap();
+        assert!(server.rc_url().starts_with("https://127.0.0.2:"));
+        assert!(server.ringcx_url().starts_with("https://127.0.0.3:"));
+        let http = client(Some(&ca));
+        for base in [server.rc_url(), server.ringcx_url()] {
+            let r = http.get(format!("{base}/health")).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{base}");
+        }
+        // A RingCX path on RingCentral's host, and the other way round.
+        let r = http
+            .post(format!("{}/api/auth/token/refresh", server.rc_url()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
+        assert!(r.text().await.unwrap().contains("CMN-102"));
+        let r = http
+            .post(format!("{}/restapi/oauth/token", server.ringcx_url()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
+        assert!(r.text().await.unwrap().contains("No handler found"));
+        assert_eq!(server.count("*", "/"), 4);
+    }
+
+    #[tokio::test]
+    async fn a_client_that_does_not_trust_the_ca_gets_no_answer() {
+        let ca = TestCa::new().unwrap();
+        let other = TestCa::new().unwrap();
+        let server = FakeServer::start_tls(Config::default(), &ca).await.unwrap();
+        let r = client(Some(&other))
+            .get(format!("{}/health", server.rc_url()))
+            .send()
+            .await;
+        assert!(r.is_err(), "{r:?}");
+        assert_eq!(server.count("*", "/"), 0);
     }
 }

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::faults::{self, Action};
 use crate::params::{parse_pairs, Params};
-use crate::server::Conn;
+use crate::server::{Conn, Service};
 use crate::state::AppState;
 
 /// Larger bodies than this are not something either service accepts.
@@ -91,9 +91,16 @@ pub(crate) async fn layer(
     let mut released = state.watch_release();
     let index = state.log_request(entry);
     let conn = parts.extensions.get::<Conn>().cloned();
+    let service = parts.extensions.get::<Service>().copied();
     let mut req = axum::extract::Request::from_parts(parts, Body::from(bytes));
     req.extensions_mut().insert(params);
 
+    if let Some(service) = service.filter(|s| !s.serves(&path)) {
+        // Sent to the other service's host: that host has no such path.
+        let response = crate::errors::not_found(service, &method, &path);
+        state.set_status(index, response.status().as_u16());
+        return response;
+    }
     let fault = state.take_fault(&method, &path);
     let response = match fault.map(faults::action) {
         None => next.run(req).await,

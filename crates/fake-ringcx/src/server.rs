@@ -1,7 +1,9 @@
 //! The accept loop. axum's own `serve` cannot drop a single connection on
 //! purpose, so connections are served here with hyper directly: each one
 //! gets a `Conn` handle in its request extensions that the Reset fault uses
-//! to end it with a TCP RST instead of a response.
+//! to end it with a TCP RST instead of a response, and the `Service` its
+//! listener plays. Over HTTPS the TLS handshake runs in the connection's
+//! own task, so a slow client never holds up the accept loop.
 
 use std::io;
 use std::pin::Pin;
@@ -16,6 +18,7 @@ use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, Notify};
+use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
 #[derive(Default)]
@@ -92,8 +95,45 @@ impl AsyncWrite for ResetIo {
     }
 }
 
+/// Which service a listener plays. The plain fake plays both on one
+/// address (their paths do not overlap); over HTTPS each has its own host,
+/// as the real ones do, and a path of the other service is not found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    Both,
+    RingCentral,
+    RingCx,
+}
+
+impl Service {
+    /// Whether a request for `path` belongs on this listener.
+    pub fn serves(self, path: &str) -> bool {
+        let rc = path.starts_with("/restapi/");
+        let cx = path.starts_with("/api/")
+            || path.starts_with("/voice/")
+            || path.starts_with("/platform/");
+        match self {
+            Service::Both => true,
+            Service::RingCentral => rc || !cx,
+            Service::RingCx => cx || !rc,
+        }
+    }
+}
+
+/// A bound socket and what it serves.
+pub(crate) struct Listener {
+    pub tcp: TcpListener,
+    pub service: Service,
+    pub tls: Option<TlsAcceptor>,
+}
+
 /// Serves until `shutdown`'s sender is dropped; open connections end then too.
-pub(crate) async fn serve(listener: TcpListener, router: Router, shutdown: watch::Receiver<()>) {
+pub(crate) async fn serve(listener: Listener, router: Router, shutdown: watch::Receiver<()>) {
+    let Listener {
+        tcp: listener,
+        service: role,
+        tls,
+    } = listener;
     loop {
         let mut stop = shutdown.clone();
         let accepted = tokio::select! {
@@ -112,18 +152,34 @@ pub(crate) async fn serve(listener: TcpListener, router: Router, shutdown: watch
         let _ = stream.set_nodelay(true);
         let ctl = Arc::new(ConnCtl::default());
         let conn = Conn(ctl.clone());
-        let io = TokioIo::new(ResetIo {
+        let io = ResetIo {
             inner: stream,
             ctl: ctl.clone(),
-        });
+        };
         let router = router.clone();
         let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
             req.extensions_mut().insert(conn.clone());
+            req.extensions_mut().insert(role);
             router.clone().oneshot(req)
         });
         let mut stop = shutdown.clone();
+        let tls = tls.clone();
         tokio::spawn(async move {
-            let http = hyper::server::conn::http1::Builder::new().serve_connection(io, service);
+            let http = async move {
+                let http1 = hyper::server::conn::http1::Builder::new();
+                match tls {
+                    None => {
+                        let _ = http1.serve_connection(TokioIo::new(io), service).await;
+                    }
+                    Some(tls) => match tls.accept(io).await {
+                        Ok(io) => {
+                            let _ = http1.serve_connection(TokioIo::new(io), service).await;
+                        }
+                        // A client that does not trust the CA ends here.
+                        Err(e) => tracing::debug!("TLS handshake failed: {e}"),
+                    },
+                }
+            };
             tokio::select! {
                 _ = http => {}
                 _ = ctl.notify.notified() => {}
