@@ -170,6 +170,9 @@ pub enum Error {
     #[error("The system keychain is locked and was not unlocked. Unlock it (on Linux: your login keyring) and try again; until then this session lives in memory only.")]
     KeychainLocked,
 
+    #[error("The system keychain is locked, so your saved sign-in could not be read. Unlock it (on Linux: your login keyring; the system may be showing a prompt for it), then choose Retry. Your saved sign-in is kept.")]
+    SavedSessionLocked,
+
     #[error("The session saved in your keychain could not be read. Sign in again; the damaged entry will be replaced.")]
     KeychainCorrupt,
 

@@ -25,6 +25,7 @@ pub use users::UsersLoaded;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::time::Duration;
 
 use tokio::sync::{watch, RwLock};
 use tokio_util::sync::CancellationToken;
@@ -38,6 +39,10 @@ use crate::settings::{
 };
 use crate::users::UserTable;
 use crate::Error;
+
+/// How long a restore waits for the keychain to answer, which may mean for
+/// the user to answer its unlock prompt; then it says so and offers Retry.
+pub const KEYCHAIN_WAIT: Duration = Duration::from_secs(15);
 
 /// Where a desk keeps things.
 pub struct DeskConfig {
@@ -304,6 +309,10 @@ impl Desk {
     /// is the answer as it is. Transient failures are errors (the saved
     /// session is kept for a retry); everything else is a status.
     pub async fn restore(&self) -> Result<Status, Error> {
+        if let Some(status) = self.live_status().await {
+            return Ok(status);
+        }
+        self.wait_for_keychain(KEYCHAIN_WAIT).await?;
         let _one = self.lifecycle.lock().await;
         {
             let current = self.current.read().await;
@@ -391,6 +400,23 @@ impl Desk {
         }
     }
 
+    /// The current session's status, when it is signed in.
+    async fn live_status(&self) -> Option<Status> {
+        let current = self.current.read().await;
+        let status = current.as_ref()?.session.status();
+        status.signed_in.then_some(status)
+    }
+
+    /// Reads the current profile's saved session once, outside every lock
+    /// and for at most `wait`: a locked keychain puts up an unlock prompt
+    /// the user may leave open, and nothing else (sign-in, sign-out, another
+    /// process's renewal) may wait on that. A keychain that stays locked is
+    /// an error to retry; the saved session is kept.
+    async fn wait_for_keychain(&self, wait: Duration) -> Result<(), Error> {
+        let profile = guard(&self.settings).settings.current.clone();
+        read_within(self.persist_for(&profile).await, wait).await
+    }
+
     /// Signs out: RingCX logout, RingCentral revoke (errors ignored), and
     /// the profile's keychain entries deleted. A sign-in in progress is
     /// cancelled. With no live session (a restore failed offline, say) the
@@ -435,6 +461,20 @@ impl Desk {
 /// not parse (for display only: nothing is sent with them).
 fn hosts_of(p: &ProfileSettings) -> Hosts {
     Hosts::parse(&p.rc_server, &p.ringcx_server).unwrap_or_else(|_| Hosts::default_preset())
+}
+
+/// Reads what `persist` holds, for at most `wait`; only a keychain that is
+/// (or stays) locked is an error here.
+async fn read_within(persist: Arc<dyn Persist>, wait: Duration) -> Result<(), Error> {
+    if !persist.is_durable() {
+        return Ok(());
+    }
+    let read = tokio::task::spawn_blocking(move || persist.load().map(|_| ()));
+    match tokio::time::timeout(wait, read).await {
+        Err(_) | Ok(Ok(Err(Error::KeychainLocked))) => Err(Error::SavedSessionLocked),
+        // Anything else is met again by the read under the lock.
+        Ok(_) => Ok(()),
+    }
 }
 
 #[cfg(test)]

@@ -610,3 +610,59 @@ async fn a_jwt_session_restores_by_granting_again() {
     assert_eq!(grants(&w.fake), 2);
     assert_eq!(w.fake.count("GET", "/restapi/oauth/authorize"), 0);
 }
+
+#[tokio::test]
+async fn a_locked_keychain_at_restore_asks_for_a_retry_and_loses_nothing() {
+    let w = world().await;
+    drop(w.signed_in().await);
+    let d = w.desk();
+    let refreshes = w.fake.count("POST", "/api/auth/token/refresh");
+    // The next read of the profile's entry finds the keychain locked (the
+    // unlock prompt was dismissed).
+    let meta = keyring_core::Entry::new_in_store(&w.store, SERVICE, "default").unwrap();
+    let cred: &mock::Cred = meta.as_any().downcast_ref().unwrap();
+    cred.set_error(keyring_core::Error::NoStorageAccess("locked".into()));
+    let e = d.restore().await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::SavedSessionLocked);
+    assert!(e.to_string().contains("Retry"), "{e}");
+    assert_eq!(w.fake.count("POST", "/api/auth/token/refresh"), refreshes);
+    assert!(stored(&w.store, "default"), "the saved session was dropped");
+    // Unlocked, the retry restores without a browser.
+    assert!(d.restore().await.unwrap().signed_in);
+}
+
+/// A keychain whose read waits on an unlock prompt nobody answers.
+struct Prompting(std::sync::Mutex<std::sync::mpsc::Receiver<()>>);
+
+impl Persist for Prompting {
+    fn load(&self) -> Result<Option<crate::session::Saved>, Error> {
+        let _ = self.0.lock().unwrap().recv();
+        Ok(None)
+    }
+    fn save(&self, _: &crate::session::Saved) -> Result<(), Error> {
+        Ok(())
+    }
+    fn clear(&self) -> Result<(), Error> {
+        Ok(())
+    }
+    fn is_durable(&self) -> bool {
+        true
+    }
+    fn lock(&self) -> Option<crate::lock::LockGuard> {
+        None
+    }
+}
+
+#[tokio::test]
+async fn an_unanswered_unlock_prompt_ends_the_wait_with_a_retry() {
+    let (answer, waiting) = std::sync::mpsc::channel();
+    let persist = Arc::new(Prompting(std::sync::Mutex::new(waiting)));
+    // The read cannot end before the answer, which comes only afterwards:
+    // the wait's length does not decide the outcome.
+    let e = read_within(persist, Duration::from_millis(20))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::SavedSessionLocked);
+    // The prompt is answered later; the blocked read then ends by itself.
+    answer.send(()).unwrap();
+}
