@@ -146,13 +146,24 @@ impl App {
 
     /// Waits until the element's text satisfies `pred`; returns that text.
     pub async fn wait_text(&self, testid: &str, pred: impl Fn(&str) -> bool) -> Result<String> {
+        self.wait_text_within(testid, WAIT, pred).await
+    }
+
+    /// `wait_text` for something the app itself only does after a timeout
+    /// of its own, longer than `WAIT`.
+    pub async fn wait_text_within(
+        &self,
+        testid: &str,
+        within: Duration,
+        pred: impl Fn(&str) -> bool,
+    ) -> Result<String> {
         let start = Instant::now();
         loop {
             let text = self.text(testid).await?;
             if pred(&text) {
                 return Ok(text);
             }
-            if start.elapsed() > WAIT {
+            if start.elapsed() > within {
                 bail!("data-testid={testid} never matched; last text: {text:?}");
             }
             tokio::time::sleep(Duration::from_millis(50)).await;

@@ -235,3 +235,52 @@ async fn an_unreachable_server_at_start_offers_retry_and_keeps_the_session() -> 
     );
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_hangs_at_start_times_out_and_keeps_the_session() -> Result<()> {
+    let fake = FakeServer::start(0).await?;
+    let world = World::start()?;
+    let port = flows::free_port();
+    let browser = flows::browser_script();
+    let env = [("BROWSER", browser.as_str())];
+    app::run("keychain_hang_1", &world, &env, async |app| {
+        browser_sign_in(app, &fake, &port).await
+    })
+    .await?;
+    let refreshes = fake.count("POST", "/api/auth/token/refresh");
+    // The next renewal is accepted and never answered.
+    fake.fault(
+        fake_ringcx::Fault::new("/api/auth/token/refresh", fake_ringcx::FaultKind::Hang)
+            .with_times(1),
+    );
+    app::run("keychain_hang_2", &world, &env, async |app| {
+        // While the renewal hangs, the window is up and says what it waits on.
+        fake.wait_for("POST", "/api/auth/token/refresh", refreshes + 1)
+            .await;
+        app.wait_text("progress", |t| t == "Restoring your session…")
+            .await?;
+        app.visible("signin-view").await?;
+        // Token requests time out in seconds (15), not the 2 minutes of a
+        // plain request, and say so.
+        let text = app
+            .wait_text_within("error-banner", std::time::Duration::from_secs(40), |t| {
+                !t.is_empty()
+            })
+            .await?;
+        ensure!(text.contains("timed out"), "banner: {text:?}");
+        ensure!(
+            keychain_entries(&world)? >= 2,
+            "the saved session was dropped"
+        );
+        app.click("retry").await?;
+        app.wait_text("agent-name", |t| t == "John Wang").await?;
+        Ok(())
+    })
+    .await?;
+    fake.release_hung();
+    ensure!(
+        fake.count("GET", "/restapi/oauth/authorize") == 1,
+        "the retry needed a browser sign-in"
+    );
+    Ok(())
+}
