@@ -3,7 +3,7 @@
 use anyhow::Result;
 use fake_ringcx::FakeServer;
 
-use crate::App;
+use crate::{app, App, World};
 
 /// The headless "browser" (`$BROWSER`) that follows the authorize redirect.
 pub fn browser_script() -> String {
@@ -51,4 +51,15 @@ pub async fn sign_in_with_browser(
     app.click("signin-browser").await?;
     app.wait_text("agent-name", |t| t == agent).await?;
     Ok(())
+}
+
+/// A first run of the app in `world` that signs in through the browser
+/// flow and quits, leaving the session saved in the world's keychain.
+pub async fn sign_in_and_quit(world: &World, fake: &FakeServer, name: &str) -> Result<()> {
+    let port = free_port();
+    let browser = browser_script();
+    app::run(name, world, &[("BROWSER", &browser)], async |app| {
+        sign_in_with_browser(app, fake, &port, "John Wang").await
+    })
+    .await
 }

@@ -81,6 +81,11 @@ impl World {
         env
     }
 
+    /// This world's D-Bus session bus address.
+    pub fn bus_address(&self) -> &str {
+        &self.bus_address
+    }
+
     /// How many keychain items `service` has, as `secret-tool` lists them.
     /// A `secret-tool` that fails (no bus, no keyring) is an error, never a
     /// count of zero.

@@ -84,15 +84,9 @@ async fn restart_restores_and_sign_out_leaves_nothing() -> Result<()> {
 async fn a_revoked_session_shows_the_reason_on_restart() -> Result<()> {
     let fake = FakeServer::start(0).await?;
     let world = World::start()?;
-    let port = flows::free_port();
-    let browser = flows::browser_script();
-    let env = [("BROWSER", browser.as_str())];
-    app::run("keychain_revoked_1", &world, &env, async |app| {
-        browser_sign_in(app, &fake, &port).await
-    })
-    .await?;
+    flows::sign_in_and_quit(&world, &fake, "keychain_revoked_1").await?;
     fake.revoke_all();
-    app::run("keychain_revoked_2", &world, &env, async |app| {
+    app::run("keychain_revoked_2", &world, &[], async |app| {
         app.ready().await?;
         app.visible("signin-view").await?;
         app.wait_text("error-banner", |t| t.contains("sign-in has ended"))
@@ -209,18 +203,12 @@ async fn no_secret_service_means_a_marked_memory_only_session() -> Result<()> {
 async fn an_unreachable_server_at_start_offers_retry_and_keeps_the_session() -> Result<()> {
     let fake = FakeServer::start(0).await?;
     let world = World::start()?;
-    let port = flows::free_port();
-    let browser = flows::browser_script();
-    let env = [("BROWSER", browser.as_str())];
-    app::run("keychain_retry_1", &world, &env, async |app| {
-        browser_sign_in(app, &fake, &port).await
-    })
-    .await?;
+    flows::sign_in_and_quit(&world, &fake, "keychain_retry_1").await?;
     fake.fault(
         fake_ringcx::Fault::new("/api/auth/token/refresh", fake_ringcx::FaultKind::Reset)
             .with_times(1),
     );
-    app::run("keychain_retry_2", &world, &env, async |app| {
+    app::run("keychain_retry_2", &world, &[], async |app| {
         app.ready().await?;
         let text = app.wait_text("error-banner", |t| !t.is_empty()).await?;
         ensure!(text.contains("Could not reach RingCX"), "banner: {text:?}");
@@ -240,20 +228,14 @@ async fn an_unreachable_server_at_start_offers_retry_and_keeps_the_session() -> 
 async fn a_server_that_hangs_at_start_times_out_and_keeps_the_session() -> Result<()> {
     let fake = FakeServer::start(0).await?;
     let world = World::start()?;
-    let port = flows::free_port();
-    let browser = flows::browser_script();
-    let env = [("BROWSER", browser.as_str())];
-    app::run("keychain_hang_1", &world, &env, async |app| {
-        browser_sign_in(app, &fake, &port).await
-    })
-    .await?;
+    flows::sign_in_and_quit(&world, &fake, "keychain_hang_1").await?;
     let refreshes = fake.count("POST", "/api/auth/token/refresh");
     // The next renewal is accepted and never answered.
     fake.fault(
         fake_ringcx::Fault::new("/api/auth/token/refresh", fake_ringcx::FaultKind::Hang)
             .with_times(1),
     );
-    app::run("keychain_hang_2", &world, &env, async |app| {
+    app::run("keychain_hang_2", &world, &[], async |app| {
         // While the renewal hangs, the window is up and says what it waits on.
         fake.wait_for("POST", "/api/auth/token/refresh", refreshes + 1)
             .await;

@@ -41,18 +41,12 @@ fn lock_login_keyring(world: &World) -> Result<()> {
 async fn a_locked_keyring_at_start_keeps_the_session_for_a_retry() -> Result<()> {
     let fake = FakeServer::start(0).await?;
     let world = World::start()?;
-    let port = flows::free_port();
-    let browser = flows::browser_script();
-    let env = [("BROWSER", browser.as_str())];
-    app::run("locked_1", &world, &env, async |app| {
-        flows::sign_in_with_browser(app, &fake, &port, "John Wang").await
-    })
-    .await?;
+    flows::sign_in_and_quit(&world, &fake, "locked_1").await?;
     let saved = world.keychain_entries(SERVICE)?;
     ensure!(saved >= 2, "nothing saved");
     lock_login_keyring(&world)?;
     let authorizes = fake.count("GET", "/restapi/oauth/authorize");
-    app::run("locked_2", &world, &env, async |app| {
+    app::run("locked_2", &world, &[], async |app| {
         app.ready().await?;
         // The unlock prompt cannot show here, so it is dismissed at once,
         // as when a user cancels it: the app says so and offers Retry.
@@ -83,13 +77,7 @@ async fn a_locked_keyring_at_start_keeps_the_session_for_a_retry() -> Result<()>
 /// own interface for that (the one its PAM module uses), in a plain-text
 /// Secret Service session on this connection.
 async fn unlock_login_keyring(world: &World) -> Result<()> {
-    let address = world
-        .env()
-        .into_iter()
-        .find(|(k, _)| k == "DBUS_SESSION_BUS_ADDRESS")
-        .map(|(_, v)| v)
-        .context("no bus")?;
-    let conn = zbus::connection::Builder::address(address.as_str())?
+    let conn = zbus::connection::Builder::address(world.bus_address())?
         .build()
         .await?;
     let reply = conn

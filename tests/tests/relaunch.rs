@@ -62,13 +62,7 @@ impl Quitting {
 }
 
 async fn bus(world: &World) -> Result<zbus::Connection> {
-    let address = world
-        .env()
-        .into_iter()
-        .find(|(k, _)| k == "DBUS_SESSION_BUS_ADDRESS")
-        .map(|(_, v)| v)
-        .context("the world has no bus")?;
-    Ok(zbus::connection::Builder::address(address.as_str())?
+    Ok(zbus::connection::Builder::address(world.bus_address())?
         .name(NAME)?
         .serve_at(PATH, Quitting)?
         .build()

@@ -7,6 +7,7 @@
 
 pub mod api_path;
 pub mod browser;
+pub mod catalogue;
 pub mod clock;
 pub mod desk;
 pub mod error;

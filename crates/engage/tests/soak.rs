@@ -54,6 +54,16 @@ fn faults() -> Vec<(&'static str, Fault)> {
     ]
 }
 
+/// Counts live heap bytes, so a leak can be told from memory the allocator
+/// keeps after it was freed (which RSS cannot tell apart).
+#[global_allocator]
+static HEAP: cap::Cap<std::alloc::System> = cap::Cap::new(std::alloc::System, usize::MAX);
+
+/// Live heap of this process (the core and the fake), in MiB.
+fn heap_mib() -> Option<f64> {
+    Some(HEAP.allocated() as f64 / 1_048_576.0)
+}
+
 /// Resident memory of this process, where the platform tells it cheaply.
 fn rss_mib() -> Option<f64> {
     #[cfg(target_os = "linux")]
@@ -79,11 +89,15 @@ struct Report {
     sessions_lost: u64,
     browser_sign_ins: usize,
     memory_start: Option<f64>,
+    heap_start: Option<f64>,
     /// After the first round of every fault, with all 20 callers running:
     /// the baseline that "flat" is measured against.
     memory_warm: Option<f64>,
+    heap_warm: Option<f64>,
     memory_half: Option<f64>,
+    heap_half: Option<f64>,
     memory_end: Option<f64>,
+    heap_end: Option<f64>,
 }
 
 impl std::fmt::Display for Report {
@@ -110,6 +124,14 @@ impl std::fmt::Display for Report {
             mib(self.memory_warm),
             mib(self.memory_half),
             mib(self.memory_end)
+        )?;
+        write!(
+            f,
+            "\n  live heap:              {} after sign-in, {} warm, {} half-way, {} at the end",
+            mib(self.heap_start),
+            mib(self.heap_warm),
+            mib(self.heap_half),
+            mib(self.heap_end)
         )
     }
 }
@@ -164,6 +186,7 @@ async fn soak(seconds: u64) -> Report {
     let session = desk.session().await.unwrap();
     fake.clear_requests();
     let memory_start = rss_mib();
+    let heap_start = heap_mib();
 
     let stop = Arc::new(AtomicBool::new(false));
     let ok = Arc::new(AtomicU64::new(0));
@@ -220,6 +243,7 @@ async fn soak(seconds: u64) -> Report {
     let started = Instant::now();
     let mut round = 0;
     let (mut memory_warm, mut memory_half) = (None, None);
+    let (mut heap_warm, mut heap_half) = (None, None);
     while started.elapsed() < Duration::from_secs(seconds) {
         let (name, fault) = plan[round % plan.len()].clone();
         fake.fault(fault);
@@ -237,9 +261,11 @@ async fn soak(seconds: u64) -> Report {
         round += 1;
         if round == plan.len() {
             memory_warm = rss_mib();
+            heap_warm = heap_mib();
         }
         if memory_half.is_none() && started.elapsed() >= Duration::from_secs(seconds / 2) {
             memory_half = rss_mib();
+            heap_half = heap_mib();
         }
         if !session.status().signed_in {
             break;
@@ -250,6 +276,7 @@ async fn soak(seconds: u64) -> Report {
         c.await.unwrap();
     }
     let memory_end = rss_mib();
+    let heap_end = heap_mib();
     let status = session.status();
     let report = Report {
         seconds,
@@ -266,6 +293,10 @@ async fn soak(seconds: u64) -> Report {
         memory_warm,
         memory_half,
         memory_end,
+        heap_start,
+        heap_warm,
+        heap_half,
+        heap_end,
     };
     report
 }
