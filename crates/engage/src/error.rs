@@ -179,6 +179,9 @@ pub enum Error {
     #[error("{path:?} is not a RingCX API path: {reason}. Use a path that starts with /voice/api/, like /voice/api/v1/admin/accounts.")]
     InvalidApiPath { path: String, reason: &'static str },
 
+    #[error("Fill in {name}: the path needs it.")]
+    MissingPathParam { name: String },
+
     #[error("{method:?} is not an HTTP method Engage Desk can send. Use GET, POST, PUT, PATCH or DELETE.")]
     InvalidMethod { method: String },
 

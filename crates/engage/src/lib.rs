@@ -9,6 +9,7 @@ pub mod api_path;
 pub mod browser;
 pub mod catalogue;
 pub mod clock;
+pub mod console;
 pub mod desk;
 pub mod error;
 pub mod hosts;

@@ -98,6 +98,9 @@ struct Report {
     heap_half: Option<f64>,
     memory_end: Option<f64>,
     heap_end: Option<f64>,
+    /// What the fake keeps of every token it issued (in this process).
+    fake_tokens: usize,
+    fake_token_bytes: usize,
 }
 
 impl std::fmt::Display for Report {
@@ -132,6 +135,12 @@ impl std::fmt::Display for Report {
             mib(self.heap_warm),
             mib(self.heap_half),
             mib(self.heap_end)
+        )?;
+        write!(
+            f,
+            "\n  the fake's token store: {} tokens, {:.1} MiB of token text (kept once in a list and once as map keys)",
+            self.fake_tokens,
+            self.fake_token_bytes as f64 / 1_048_576.0
         )
     }
 }
@@ -278,6 +287,7 @@ async fn soak(seconds: u64) -> Report {
     let memory_end = rss_mib();
     let heap_end = heap_mib();
     let status = session.status();
+    let issued = fake.issued_tokens();
     let report = Report {
         seconds,
         renewals: status.renewals,
@@ -297,6 +307,8 @@ async fn soak(seconds: u64) -> Report {
         heap_warm,
         heap_half,
         heap_end,
+        fake_tokens: issued.len(),
+        fake_token_bytes: issued.iter().map(String::len).sum(),
     };
     report
 }
