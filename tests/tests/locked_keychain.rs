@@ -4,7 +4,7 @@
 
 #![cfg(target_os = "linux")]
 
-use anyhow::{ensure, Context, Result};
+use anyhow::{ensure, Result};
 use e2e::{app, flows, World};
 use fake_ringcx::FakeServer;
 
