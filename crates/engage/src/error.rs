@@ -179,6 +179,12 @@ pub enum Error {
     #[error("{path:?} is not a RingCX API path: {reason}. Use a path that starts with /voice/api/, like /voice/api/v1/admin/accounts.")]
     InvalidApiPath { path: String, reason: &'static str },
 
+    #[error("{method} {path} changes data in RingCX: confirm it before it is sent.")]
+    NeedsConfirmation { method: String, path: String },
+
+    #[error("The body is not JSON ({reason}). Fix it, or leave it empty.")]
+    InvalidBody { reason: String },
+
     #[error("Fill in {name}: the path needs it.")]
     MissingPathParam { name: String },
 

@@ -1,9 +1,12 @@
 //! The API console's rules, decided here so the window and the command
-//! line share them: which path an operation's form makes, and how fast
-//! calls may go.
+//! line share them: which path an operation's form makes, how fast calls
+//! may go, and what of an answer is shown.
 
+pub mod answer;
 pub mod fill;
 pub mod governor;
+pub mod wire;
 
 pub use fill::{fill, SessionIds};
 pub use governor::{limits_for, Governor, DEFAULT_LIMIT};
+pub use wire::{Answer, AnswerKind, Form, FormParam, OpSummary, Request};

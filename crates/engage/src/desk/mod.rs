@@ -14,6 +14,7 @@
 //!   be switched while signed in or while a sign-in is in progress;
 //! - the user list is served only to the session that loaded it.
 
+mod console;
 mod keychain;
 mod sign_in;
 mod users;
@@ -86,6 +87,8 @@ pub struct Desk {
     events: Arc<watch::Sender<Status>>,
     /// Which install the status forwarder belongs to.
     installs: Arc<AtomicU64>,
+    /// The console's calls, per operation and sub-account.
+    governor: crate::console::Governor,
 }
 
 /// Locks a std mutex whose data stays valid whatever a panicking holder did.
@@ -117,6 +120,7 @@ impl Desk {
             users: Mutex::new(None),
             events: Arc::new(watch::channel(Status::signed_out(&hosts, None)).0),
             installs: Arc::new(AtomicU64::new(0)),
+            governor: crate::console::Governor::new(),
         }
     }
 

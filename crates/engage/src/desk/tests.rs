@@ -666,3 +666,118 @@ async fn an_unanswered_unlock_prompt_ends_the_wait_with_a_retry() {
     // The prompt is answered later; the blocked read then ends by itself.
     answer.send(()).unwrap();
 }
+
+// ---- the API console ----
+
+const GROUPS: &str = "/voice/api/v1/admin/accounts/{accountId}/agentGroups";
+
+fn request(method: &str, path: &str) -> crate::console::Request {
+    crate::console::Request {
+        method: method.into(),
+        path: path.into(),
+        values: Default::default(),
+        query: Vec::new(),
+        body: String::new(),
+        confirmed: false,
+    }
+}
+
+#[tokio::test]
+async fn the_console_form_has_the_sessions_account_and_sends_through_the_session() {
+    let w = world().await;
+    let d = w.signed_in().await;
+    let ids = d.console_ids().await;
+    let account = ids.account_id.clone().expect("the agent's account");
+    let form = d.console_form("GET", GROUPS).await.unwrap();
+    let field = form.params.iter().find(|p| p.name == "accountId").unwrap();
+    assert_eq!(
+        (field.value.as_str(), field.from_session),
+        (account.as_str(), true)
+    );
+    assert_eq!(d.console_search("agent groups")[0].path, GROUPS);
+
+    let answer = d.console_send(request("get", GROUPS)).await.unwrap();
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.kind, crate::console::AnswerKind::Json);
+    assert_eq!(
+        answer.path,
+        format!("/voice/api/v1/admin/accounts/{account}/agentGroups")
+    );
+    assert_eq!(w.fake.count("GET", &answer.path), 1);
+    // Error statuses come back as answers, to be shown.
+    let answer = d
+        .console_send(request(
+            "GET",
+            "/voice/api/v1/admin/accounts/{accountId}/nothingHere",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(answer.status, 404);
+}
+
+#[tokio::test]
+async fn the_console_sends_a_change_only_once_confirmed() {
+    let w = world().await;
+    let d = w.signed_in().await;
+    let path = "/voice/api/v1/admin/accounts/{accountId}/agentGroups/{agentGroupId}";
+    let mut r = request("PUT", path);
+    r.values.insert("agentGroupId".into(), "7".into());
+    r.body = r#"{"groupName":"x"}"#.into();
+    let e = d.console_send(r.clone()).await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::NeedsConfirmation);
+    assert_eq!(w.fake.count("PUT", "/voice/api/"), 0);
+    let mut bad = r.clone();
+    bad.confirmed = true;
+    bad.body = "{not json".into();
+    assert_eq!(
+        d.console_send(bad).await.unwrap_err().code(),
+        ErrorCode::InvalidBody
+    );
+    r.confirmed = true;
+    d.console_send(r).await.unwrap();
+    assert_eq!(w.fake.count("PUT", "/voice/api/"), 1);
+}
+
+#[tokio::test]
+async fn the_console_refuses_paths_outside_the_api_and_missing_ids() {
+    let w = world().await;
+    let d = w.signed_in().await;
+    w.fake.clear_requests();
+    for path in ["/api/auth/login", "/voice/api/%2e%2e/%2e%2e/api/auth/login"] {
+        let e = d.console_send(request("GET", path)).await.unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidApiPath, "{path}");
+    }
+    let e = d
+        .console_send(request(
+            "GET",
+            "/voice/api/v1/admin/accounts/{accountId}/agentGroups/{agentGroupId}",
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::MissingPathParam);
+    assert!(w.fake.requests().is_empty(), "{:?}", w.fake.requests());
+}
+
+#[tokio::test]
+async fn the_console_waits_out_a_429_and_then_shows_the_answer() {
+    let w = world().await;
+    let d = w.signed_in().await;
+    w.fake.fault(
+        Fault::new(
+            "/voice/api/v1/admin/accounts/",
+            FaultKind::RateLimited {
+                retry_after: Some(1),
+            },
+        )
+        .with_times(1),
+    );
+    let answer = tokio::time::timeout(
+        Duration::from_secs(60),
+        d.console_send(request("GET", GROUPS)),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(answer.status, 200);
+    assert!(answer.waited_secs >= 1, "{answer:?}");
+}

@@ -438,8 +438,38 @@ impl Session {
         })
     }
 
+    /// Sends any RingCX API request as the console does: renewal as for
+    /// `call`, and every answer returned as it came, error statuses too.
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &ApiPath,
+        query: &[(String, String)],
+        body: Option<&Value>,
+    ) -> Result<Reply, Error> {
+        self.send_reply(method, path, query, body, DOCUMENT_LIMIT)
+            .await
+    }
+
     /// `call` without parsing the body: a successful reply, as bytes.
     async fn call_reply(
+        &self,
+        method: &str,
+        path: &ApiPath,
+        query: &[(String, String)],
+        body: Option<&Value>,
+        limit: usize,
+    ) -> Result<Reply, Error> {
+        let reply = self.send_reply(method, path, query, body, limit).await?;
+        if !reply.is_success() {
+            return Err(api_error(&reply));
+        }
+        Ok(reply)
+    }
+
+    /// One request; a refused token renews it, and an idempotent method is
+    /// sent once more. Any status comes back.
+    async fn send_reply(
         &self,
         method: &str,
         path: &ApiPath,
@@ -466,9 +496,6 @@ impl Session {
                 .cx
                 .call(&token, method, path, query, body, limit)
                 .await?;
-        }
-        if !reply.is_success() {
-            return Err(api_error(&reply));
         }
         Ok(reply)
     }

@@ -1,0 +1,123 @@
+//! The API console on the desk: the catalogue, the form with the session's
+//! ids in it, and sending through the session under the rate limits.
+
+use std::time::{Duration, Instant};
+
+use crate::catalogue::Catalogue;
+use crate::console::{self, Answer, Form, OpSummary, Request, SessionIds};
+use crate::Error;
+
+use super::Desk;
+
+/// The most operations one search lists.
+pub const SEARCH_LIMIT: usize = 400;
+
+/// How many times a 429 is waited out before its answer is shown.
+const RETRIES_AFTER_429: usize = 3;
+
+impl Desk {
+    /// Operations matching `query`, best first.
+    pub fn console_search(&self, query: &str) -> Vec<OpSummary> {
+        Catalogue::get()
+            .search(query)
+            .into_iter()
+            .take(SEARCH_LIMIT)
+            .map(OpSummary::from)
+            .collect()
+    }
+
+    /// The ids the signed-in session can fill in a path.
+    pub async fn console_ids(&self) -> SessionIds {
+        let current = self.current.read().await;
+        let Some(identity) = current.as_ref().and_then(|i| i.session.status().identity) else {
+            return SessionIds::default();
+        };
+        SessionIds {
+            account_id: identity.current_agent().and_then(|a| a.account_id.clone()),
+            main_account_id: identity.details.main_account_id.clone(),
+            rc_account_id: None,
+        }
+    }
+
+    /// The form for one operation of the catalogue.
+    pub async fn console_form(&self, method: &str, path: &str) -> Result<Form, Error> {
+        let op = Catalogue::get()
+            .find(method, path)
+            .ok_or_else(|| Error::InvalidApiPath {
+                path: path.chars().take(200).collect(),
+                reason: "it is not an operation of the catalogue",
+            })?;
+        Ok(Form::new(op, &self.console_ids().await))
+    }
+
+    /// Sends one request: the path filled and checked, a method other than
+    /// GET only once confirmed, the stated rate limits waited for, a 429
+    /// waited out (a few times), and the answer as the window shows it.
+    pub async fn console_send(&self, request: Request) -> Result<Answer, Error> {
+        let session = self.session().await?;
+        let method = request.method.trim().to_ascii_uppercase();
+        let ids = self.console_ids().await;
+        let path = console::fill(&request.path, &request.values, &ids)?;
+        if method != "GET" && !request.confirmed {
+            return Err(Error::NeedsConfirmation {
+                method,
+                path: path.to_string(),
+            });
+        }
+        let body = match request.body.trim() {
+            "" => None,
+            text => Some(
+                serde_json::from_str::<serde_json::Value>(text).map_err(|e| {
+                    Error::InvalidBody {
+                        reason: e.to_string(),
+                    }
+                })?,
+            ),
+        };
+        let query: Vec<(String, String)> = request
+            .query
+            .into_iter()
+            .filter(|(k, v)| !k.trim().is_empty() && !v.is_empty())
+            .collect();
+        let catalogue = Catalogue::get();
+        let op = catalogue
+            .find(&method, &request.path)
+            .or_else(|| catalogue.matching(&method, &path.to_string()));
+        let key = op.map_or_else(
+            || format!("{method} {path}"),
+            |o| format!("{} {}", o.method, o.path),
+        );
+        let limits = console::limits_for(op.map_or(&[][..], |o| &o.limits));
+        let credential = op.is_some_and(|o| o.answers_a_credential());
+        let sub_account = ids.account_id.clone().unwrap_or_default();
+        let started = Instant::now();
+        let mut tries = 0;
+        loop {
+            while let Err(wait) = self
+                .governor
+                .reserve(&key, &sub_account, &limits, Instant::now())
+            {
+                tokio::time::sleep(wait).await;
+            }
+            let sent = Instant::now();
+            let reply = session.send(&method, &path, &query, body.as_ref()).await?;
+            if reply.status == 429 && tries < RETRIES_AFTER_429 {
+                tries += 1;
+                self.governor
+                    .pause(&key, &sub_account, Instant::now(), reply.retry_after());
+                continue;
+            }
+            let millis = sent.elapsed().as_millis() as u64;
+            let waited = started
+                .elapsed()
+                .saturating_sub(Duration::from_millis(millis));
+            return Ok(console::answer::answer(
+                &reply,
+                credential,
+                millis,
+                path.to_string(),
+                waited.as_secs(),
+            ));
+        }
+    }
+}
