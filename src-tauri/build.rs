@@ -24,6 +24,9 @@ const COMMANDS: &[&str] = &[
     "set_update_check",
     "check_update",
     "install_update",
+    "console_search",
+    "console_form",
+    "console_send",
 ];
 
 fn main() {

@@ -124,3 +124,12 @@ export function onSession(handler) {
   if (!tauri || !tauri.event) return Promise.resolve(() => {});
   return tauri.event.listen("session-changed", (/** @type {{payload: Status}} */ event) => handler(event.payload));
 }
+
+/** @type {(query: string) => Promise<import("./wire").OpSummary[]>} */
+export const consoleSearch = (query) => call("console_search", { query });
+
+/** @type {(method: string, path: string) => Promise<import("./wire").Form>} */
+export const consoleForm = (method, path) => call("console_form", { method, path });
+
+/** @type {(request: import("./wire").Request) => Promise<import("./wire").Answer>} */
+export const consoleSend = (request) => call("console_send", { request });

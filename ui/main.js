@@ -4,6 +4,7 @@ import * as ipc from "./ipc.js";
 import * as signin from "./views/signin.js";
 import * as agent from "./views/agent.js";
 import * as users from "./views/users.js";
+import * as apiConsole from "./views/console.js";
 import * as updates from "./views/updates.js";
 import { $, showError, showView, showStorage, withProgress } from "./dom.js";
 
@@ -42,11 +43,13 @@ async function start() {
     $("#app-about").textContent = `${info.name} ${info.version}`;
     agent.init(apply);
     users.init();
+    apiConsole.init();
     await updates.init();
     for (const button of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll(".nav [data-view]"))) {
       button.addEventListener("click", () => {
         showView(button.dataset.view);
         if (button.dataset.view === "users") users.load();
+        if (button.dataset.view === "console") apiConsole.show();
       });
     }
     await ipc.onSession(apply);

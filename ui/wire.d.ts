@@ -1,7 +1,7 @@
 // Generated from the Rust types by src-tauri/src/wire.rs: do not edit.
 // `make wire` writes it again; tests/contract.rs fails when it is stale.
 
-export type ErrorCode = "invalid_port" | "invalid_url" | "missing_client_id" | "port_in_use" | "sign_in_in_progress" | "sign_in_cancelled" | "sign_in_timed_out" | "browser_failed" | "access_denied" | "state_mismatch" | "redirect_not_registered" | "code_invalid" | "code_expired" | "grant_not_allowed" | "invalid_client" | "bad_credentials" | "pasted_token_expired" | "session_ended" | "exchange_rejected" | "no_agent" | "unknown_agent" | "needs_manage_users" | "forbidden" | "rate_limited" | "server_error" | "rejected" | "bad_response" | "too_large" | "network" | "not_signed_in" | "keychain_unavailable" | "keychain_locked" | "saved_session_locked" | "keychain_corrupt" | "invalid_api_path" | "missing_path_param" | "invalid_method" | "renewed_not_resent" | "invalid_profile_name" | "signed_in" | "users_not_loaded" | "user_not_found" | "settings_changed" | "saved_session_outdated" | "signed_out_elsewhere";
+export type ErrorCode = "invalid_port" | "invalid_url" | "missing_client_id" | "port_in_use" | "sign_in_in_progress" | "sign_in_cancelled" | "sign_in_timed_out" | "browser_failed" | "access_denied" | "state_mismatch" | "redirect_not_registered" | "code_invalid" | "code_expired" | "grant_not_allowed" | "invalid_client" | "bad_credentials" | "pasted_token_expired" | "session_ended" | "exchange_rejected" | "no_agent" | "unknown_agent" | "needs_manage_users" | "forbidden" | "rate_limited" | "server_error" | "rejected" | "bad_response" | "too_large" | "network" | "not_signed_in" | "keychain_unavailable" | "keychain_locked" | "saved_session_locked" | "keychain_corrupt" | "invalid_api_path" | "needs_confirmation" | "invalid_body" | "missing_path_param" | "invalid_method" | "renewed_not_resent" | "invalid_profile_name" | "signed_in" | "users_not_loaded" | "user_not_found" | "settings_changed" | "saved_session_outdated" | "signed_out_elsewhere";
 
 export type ShellCode = "clipboard" | "updates_unavailable" | "update_check_failed" | "no_update" | "update_install_failed";
 
@@ -85,3 +85,83 @@ channel: boolean,
  * window listens for its event).
  */
 pending: UpdateInfo | null, };
+
+export type OpSummary = { method: string, path: string, tag: string, summary: string, 
+/**
+ * Only in the docs: nothing is known of its parameters or body.
+ */
+docsOnly: boolean, };
+
+export type FormParam = { name: string, 
+/**
+ * `path` or `query` (header parameters are the session's business).
+ */
+location: string, kind: string, required: boolean, choices: Array<string>, description: string, 
+/**
+ * What the field starts with: the session's id, else the default.
+ */
+value: string, 
+/**
+ * The value came from the signed-in session.
+ */
+fromSession: boolean, };
+
+export type Form = { op: OpSummary, description: string, params: Array<FormParam>, 
+/**
+ * The body to start from (pretty JSON), when the operation takes one.
+ */
+body: string | null, bodyRequired: boolean, 
+/**
+ * Multipart uploads are not sent from the console yet.
+ */
+upload: boolean, 
+/**
+ * The answer is a credential: it is never shown.
+ */
+credential: boolean, 
+/**
+ * The stated limits, e.g. "12 in 30 s, 18 in 60 s"; empty for the default.
+ */
+limits: string, };
+
+export type Request = { method: string, 
+/**
+ * The operation's path template, or a raw path.
+ */
+path: string, 
+/**
+ * Path parameters by name; empty ones fall back to the session's ids.
+ */
+values: { [key in string]: string }, 
+/**
+ * Query parameters; empty values are left out.
+ */
+query: Array<[string, string]>, 
+/**
+ * JSON text; empty for none.
+ */
+body: string, 
+/**
+ * The user confirmed a method other than GET.
+ */
+confirmed: boolean, };
+
+export type AnswerKind = "json" | "text" | "binary" | "withheld" | "empty";
+
+export type Answer = { status: number, 
+/**
+ * From sending to the last byte, in milliseconds.
+ */
+millis: number, size: number, contentType: string, headers: Array<[string, string]>, kind: AnswerKind, 
+/**
+ * Pretty JSON or the text, at most 1 MB of it.
+ */
+text: string, truncated: boolean, 
+/**
+ * The path as sent.
+ */
+path: string, 
+/**
+ * Seconds the call waited for the rate limits before it went out.
+ */
+waitedSecs: number, };

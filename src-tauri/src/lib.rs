@@ -99,6 +99,9 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, desk: Desk) -> tauri:
             commands::updates::set_update_check,
             commands::updates::check_update,
             commands::updates::install_update,
+            commands::console::console_search,
+            commands::console::console_form,
+            commands::console::console_send,
         ])
 }
 

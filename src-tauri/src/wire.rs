@@ -36,6 +36,12 @@ pub fn declarations() -> String {
         engage::desk::UsersLoaded::decl(&cfg),
         crate::updates::UpdateInfo::decl(&cfg),
         crate::updates::UpdatePrefs::decl(&cfg),
+        engage::console::OpSummary::decl(&cfg),
+        engage::console::FormParam::decl(&cfg),
+        engage::console::Form::decl(&cfg),
+        engage::console::Request::decl(&cfg),
+        engage::console::AnswerKind::decl(&cfg),
+        engage::console::Answer::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/src/wire.rs: do not edit.\n\

@@ -8,6 +8,7 @@
 //! `tests/contract.rs` fails until all five agree.
 
 pub mod auth;
+pub mod console;
 pub mod session;
 pub mod updates;
 pub mod users;

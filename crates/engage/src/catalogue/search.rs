@@ -81,7 +81,15 @@ pub(super) fn search<'a>(operations: &'a [Operation], query: &str) -> Vec<&'a Op
             .then(a.path.len().cmp(&b.path.len()))
             .then(method_rank(&a.method).cmp(&method_rank(&b.method)))
     });
-    hits.into_iter().map(|(_, op)| op).collect()
+    // Grouped by tag, the groups in the order of their best hit.
+    let mut groups: Vec<(&str, Vec<&Operation>)> = Vec::new();
+    for (_, op) in hits {
+        match groups.iter_mut().find(|(tag, _)| *tag == op.tag) {
+            Some((_, ops)) => ops.push(op),
+            None => groups.push((&op.tag, vec![op])),
+        }
+    }
+    groups.into_iter().flat_map(|(_, ops)| ops).collect()
 }
 
 #[cfg(test)]

@@ -216,3 +216,25 @@ fn a_concrete_path_finds_its_operation() {
     );
     assert!(c.matching("GET", "/voice/api/v1/nothing/here").is_none());
 }
+
+#[test]
+fn results_come_grouped_by_tag() {
+    for query in ["put agent group", "agent", "delete", ""] {
+        let hits = Catalogue::get().search(query);
+        let mut closed: Vec<&str> = Vec::new();
+        let mut current = "";
+        for op in &hits {
+            if op.tag != current {
+                assert!(
+                    !closed.contains(&op.tag.as_str()),
+                    "{query:?}: {} twice",
+                    op.tag
+                );
+                if !current.is_empty() {
+                    closed.push(current);
+                }
+                current = &op.tag;
+            }
+        }
+    }
+}

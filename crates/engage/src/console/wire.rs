@@ -161,7 +161,7 @@ pub struct Answer {
     pub content_type: String,
     pub headers: Vec<(String, String)>,
     pub kind: AnswerKind,
-    /// Pretty JSON or the text, at most `SHOWN_LIMIT` bytes of it.
+    /// Pretty JSON or the text, at most 1 MB of it.
     pub text: String,
     pub truncated: bool,
     /// The path as sent.

@@ -1,0 +1,27 @@
+//! The API console: the catalogue, the request form, and sending. Every
+//! rule (paths, confirmation, rate limits, what of an answer is shown) is
+//! the desk's.
+
+use engage::console::{Answer, Form, OpSummary, Request};
+use engage::Desk;
+use tauri::State;
+
+use crate::error::Result;
+
+/// Operations matching the search text, best first.
+#[tauri::command]
+pub fn console_search(desk: State<'_, Desk>, query: String) -> Vec<OpSummary> {
+    desk.console_search(&query)
+}
+
+/// The form for one operation, the session's ids filled in.
+#[tauri::command]
+pub async fn console_form(desk: State<'_, Desk>, method: String, path: String) -> Result<Form> {
+    Ok(desk.console_form(&method, &path).await?)
+}
+
+/// Sends the form's request through the session.
+#[tauri::command]
+pub async fn console_send(desk: State<'_, Desk>, request: Request) -> Result<Answer> {
+    Ok(desk.console_send(request).await?)
+}

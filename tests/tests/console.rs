@@ -1,0 +1,94 @@
+//! The API console in the real window against the fake: an operation found
+//! by typing, the session's account already in its form, the answer shown;
+//! a change sent only after the confirmation.
+
+#![cfg(target_os = "linux")]
+
+use anyhow::{ensure, Context, Result};
+use e2e::{app, flows, App, World};
+use fake_ringcx::FakeServer;
+use fantoccini::Locator;
+
+const GROUPS: &str = "/voice/api/v1/admin/accounts/{accountId}/agentGroups";
+/// The fake's first (and the agent's) account.
+const ACCOUNT: &str = "333333";
+
+async fn param(app: &App, name: &str) -> Result<fantoccini::elements::Element> {
+    let css = format!("[data-testid=console-param][data-name={name}]");
+    app.client
+        .wait()
+        .at_most(app::WAIT)
+        .for_element(Locator::Css(&css))
+        .await
+        .with_context(|| format!("no field {name}"))
+}
+
+async fn first_op(app: &App) -> Result<(String, String)> {
+    let op = app.find("console-op").await?;
+    Ok((
+        op.attr("data-method").await?.unwrap_or_default(),
+        op.attr("data-path").await?.unwrap_or_default(),
+    ))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn find_fill_send_and_confirm_a_change() -> Result<()> {
+    let fake = FakeServer::start(0).await?;
+    let world = World::start()?;
+    app::run("console", &world, &[], async |app| {
+        flows::sign_in_with_token(app, &fake).await?;
+        app.click("nav-console").await?;
+        app.visible("console-view").await?;
+
+        // Typed, then opened from the keyboard (Enter on the search box).
+        app.type_into("console-search", "agent groups").await?;
+        app.until("the agent groups list first", || async {
+            Ok(first_op(app).await? == ("GET".to_string(), GROUPS.to_string()))
+        })
+        .await?;
+        app.find("console-search")
+            .await?
+            .send_keys("\u{E007}")
+            .await?;
+        let account = param(app, "accountId").await?;
+        app.until("the session's account in the form", || {
+            let account = account.clone();
+            async move { Ok(account.prop("value").await?.as_deref() == Some(ACCOUNT)) }
+        })
+        .await?;
+        app.click("console-send").await?;
+        app.wait_text("console-status", |t| t == "200").await?;
+        let body = app
+            .wait_text("console-response", |t| t.contains("Platform Team"))
+            .await?;
+        ensure!(body.contains("agentGroupId"), "answer: {body:.200}");
+        ensure!(
+            fake.count(
+                "GET",
+                &format!("/voice/api/v1/admin/accounts/{ACCOUNT}/agentGroups")
+            ) == 1,
+            "the call did not reach the fake once"
+        );
+
+        // A change asks first, and goes out only after OK.
+        app.type_into("console-search", "put agent group").await?;
+        app.until("a PUT on one agent group", || async {
+            let (method, path) = first_op(app).await?;
+            Ok(method == "PUT" && path.ends_with("/agentGroups/{agentGroupId}"))
+        })
+        .await?;
+        app.click("console-op").await?;
+        let group = param(app, "agentGroupId").await?;
+        group.send_keys("7").await?;
+        app.click("console-send").await?;
+        app.visible("console-confirm").await?;
+        let put = format!("/voice/api/v1/admin/accounts/{ACCOUNT}/agentGroups/7");
+        ensure!(fake.count("PUT", &put) == 0, "sent before the confirmation");
+        app.click("console-confirm").await?;
+        fake.wait_for("PUT", &put, 1).await;
+        app.wait_text("console-status", |t| !t.is_empty() && t != "200")
+            .await?;
+        Ok(())
+    })
+    .await
+}

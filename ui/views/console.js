@@ -1,0 +1,230 @@
+// The API console: every RingCX operation of the catalogue, searched as
+// you type, a form with the session's ids already in it, and the answer.
+// Paths, confirmation, rate limits and what of an answer is shown are all
+// decided in Rust; this view only asks and shows.
+
+import * as ipc from "../ipc.js";
+import { $, showError, clearError, withProgress, setText } from "../dom.js";
+
+let seq = 0; // drops search answers to questions no longer asked
+/** @type {import("../wire").Form | null} */
+let form = null;
+
+const opButtons = () => /** @type {HTMLElement[]} */ ([...document.querySelectorAll("#console-ops .console-op")]);
+
+function renderOps(ops) {
+  const list = $("#console-ops");
+  list.replaceChildren();
+  let tag = null;
+  for (const op of ops) {
+    if (op.tag !== tag) {
+      tag = op.tag;
+      const head = document.createElement("div");
+      head.className = "console-tag";
+      head.textContent = tag;
+      head.setAttribute("role", "presentation");
+      list.append(head);
+    }
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "console-op";
+    button.setAttribute("role", "option");
+    button.setAttribute("aria-selected", "false");
+    button.dataset.testid = "console-op";
+    button.dataset.method = op.method;
+    button.dataset.path = op.path;
+    button.tabIndex = -1;
+    const method = document.createElement("span");
+    method.className = "method";
+    method.textContent = op.method;
+    const summary = document.createElement("span");
+    summary.textContent = op.summary + (op.docsOnly ? " (docs only)" : "");
+    const path = document.createElement("div");
+    path.className = "path";
+    path.textContent = op.path;
+    button.append(method, summary, path);
+    button.addEventListener("click", () => open(op.method, op.path, button));
+    list.append(button);
+  }
+  const first = opButtons()[0];
+  if (first) first.tabIndex = 0;
+  setText($("#console-count"), `${ops.length} operation${ops.length === 1 ? "" : "s"}`);
+}
+
+async function search() {
+  const mine = ++seq;
+  const ops = await ipc.consoleSearch($("[data-testid=console-search]").value);
+  if (mine === seq) renderOps(ops);
+}
+
+function select(button) {
+  for (const b of opButtons()) {
+    b.setAttribute("aria-selected", String(b === button));
+    b.tabIndex = b === button ? 0 : -1;
+  }
+}
+
+function field(param) {
+  const id = `console-param-${param.location}-${param.name}`;
+  const label = document.createElement("label");
+  label.htmlFor = id;
+  label.textContent = `${param.name}${param.required ? " *" : ""}`;
+  label.title = param.description;
+  /** @type {HTMLInputElement | HTMLSelectElement} */
+  let input;
+  if (param.choices.length > 0) {
+    input = document.createElement("select");
+    for (const choice of ["", ...param.choices]) {
+      const option = document.createElement("option");
+      option.value = choice;
+      option.textContent = choice || "(none)";
+      input.append(option);
+    }
+  } else {
+    input = document.createElement("input");
+    input.type = "text";
+    input.spellcheck = false;
+    input.autocomplete = "off";
+    input.placeholder = param.kind;
+  }
+  input.id = id;
+  input.value = param.value;
+  input.dataset.testid = "console-param";
+  input.dataset.name = param.name;
+  input.dataset.location = param.location;
+  if (param.required) input.required = true;
+  if (param.fromSession) input.title = "From your session";
+  return [label, input];
+}
+
+async function open(method, path, button) {
+  if (button) select(button);
+  clearError();
+  try {
+    form = await ipc.consoleForm(method, path);
+  } catch (e) {
+    showError(e.message);
+    return;
+  }
+  /** @type {HTMLSelectElement} */ ($("[data-testid=console-method]")).value = form.op.method;
+  /** @type {HTMLInputElement} */ ($("[data-testid=console-path]")).value = form.op.path;
+  const notes = [form.op.summary];
+  if (form.limits) notes.push(`Rate limit: ${form.limits}.`);
+  if (form.credential) notes.push("Its answer is a credential: Engage Desk does not show it.");
+  if (form.upload) notes.push("Uploads are not sent from the console yet.");
+  setText($("#console-summary"), notes.join(" "));
+  $("#console-params").replaceChildren(...form.params.flatMap(field));
+  $("#console-body-box").hidden = form.body === null;
+  /** @type {HTMLTextAreaElement} */ ($("[data-testid=console-body]")).value = form.body ?? "";
+  hideConfirm();
+}
+
+function request(confirmed) {
+  /** @type {Record<string, string>} */
+  const values = {};
+  /** @type {[string, string][]} */
+  const query = [];
+  for (const input of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll("[data-testid=console-param]"))) {
+    const name = input.dataset.name || "";
+    if (input.dataset.location === "path") values[name] = input.value;
+    else if (input.value !== "") query.push([name, input.value]);
+  }
+  const bodyBox = $("#console-body-box");
+  return {
+    method: /** @type {HTMLSelectElement} */ ($("[data-testid=console-method]")).value,
+    path: /** @type {HTMLInputElement} */ ($("[data-testid=console-path]")).value.trim(),
+    values,
+    query,
+    body: bodyBox.hidden ? "" : /** @type {HTMLTextAreaElement} */ ($("[data-testid=console-body]")).value,
+    confirmed,
+  };
+}
+
+// The path as it will go out, for the confirmation only (Rust fills and
+// checks the real one).
+function shownPath(req) {
+  return req.path.replace(/\{([^}]+)\}/g, (whole, name) => req.values[name] || whole);
+}
+
+function hideConfirm() {
+  $("#console-confirm-box").hidden = true;
+}
+
+function missing(req) {
+  for (const input of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll("[data-testid=console-param]"))) {
+    if (input.required && input.value.trim() === "") return input;
+  }
+  return null;
+}
+
+async function send(confirmed) {
+  clearError();
+  const req = request(confirmed);
+  const empty = missing(req);
+  if (empty) {
+    showError(`Fill in ${empty.dataset.name}: the operation needs it.`);
+    empty.focus();
+    return;
+  }
+  if (req.method !== "GET" && !confirmed) {
+    setText($("#console-confirm-text"), `Send ${req.method} ${shownPath(req)}?`);
+    $("#console-confirm-box").hidden = false;
+    $("[data-testid=console-confirm]").focus();
+    return;
+  }
+  hideConfirm();
+  try {
+    const answer = await withProgress("Sending…", ipc.consoleSend(req));
+    setText($("[data-testid=console-status]"), String(answer.status));
+    const waited = answer.waitedSecs > 0 ? ` (waited ${answer.waitedSecs} s for the rate limit)` : "";
+    setText($("[data-testid=console-time]"), `${answer.millis} ms${waited}`);
+    setText($("#console-size"), `${answer.size.toLocaleString()} bytes${answer.contentType ? `, ${answer.contentType}` : ""}`);
+    const more = answer.truncated ? "\n… (the answer is longer than the console shows)" : "";
+    $("[data-testid=console-response]").textContent = answer.text + more;
+  } catch (e) {
+    showError(e.message);
+  }
+}
+
+function onListKey(event) {
+  const buttons = opButtons();
+  const at = buttons.indexOf(/** @type {HTMLElement} */ (document.activeElement));
+  let next = null;
+  if (event.key === "ArrowDown") next = buttons[Math.min(at + 1, buttons.length - 1)];
+  else if (event.key === "ArrowUp") next = at <= 0 ? null : buttons[at - 1];
+  else return;
+  event.preventDefault();
+  if (next) {
+    select(next);
+    next.focus();
+  } else {
+    $("[data-testid=console-search]").focus();
+  }
+}
+
+export function init() {
+  const box = $("[data-testid=console-search]");
+  box.addEventListener("input", () => search().catch((e) => showError(e.message)));
+  box.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown" || event.key === "Enter") {
+      const first = opButtons()[0];
+      if (!first) return;
+      event.preventDefault();
+      if (event.key === "Enter") first.click();
+      select(first);
+      first.focus();
+    }
+  });
+  $("#console-ops").addEventListener("keydown", onListKey);
+  $("#console-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    send(false);
+  });
+  $("[data-testid=console-confirm]").addEventListener("click", () => send(true));
+  $("#console-confirm-cancel").addEventListener("click", hideConfirm);
+}
+
+// Called when the view is shown.
+export async function show() {
+  if (opButtons().length === 0) await search().catch((e) => showError(e.message));
+}
