@@ -27,6 +27,7 @@ const COMMANDS: &[&str] = &[
     "console_search",
     "console_form",
     "console_send",
+    "console_copy_curl",
 ];
 
 fn main() {

@@ -133,3 +133,6 @@ export const consoleForm = (method, path) => call("console_form", { method, path
 
 /** @type {(request: import("./wire").Request) => Promise<import("./wire").Answer>} */
 export const consoleSend = (request) => call("console_send", { request });
+
+/** @type {(request: import("./wire").Request) => Promise<void>} */
+export const consoleCopyCurl = (request) => call("console_copy_curl", { request });

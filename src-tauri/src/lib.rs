@@ -102,6 +102,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, desk: Desk) -> tauri:
             commands::console::console_search,
             commands::console::console_form,
             commands::console::console_send,
+            commands::console::console_copy_curl,
         ])
 }
 

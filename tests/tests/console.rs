@@ -70,6 +70,22 @@ async fn find_fill_send_and_confirm_a_change() -> Result<()> {
             "the call did not reach the fake once"
         );
 
+        // Copy as curl: the real URL, the token left to a variable.
+        app.click("console-copy-curl").await?;
+        let url = format!(
+            "{}/voice/api/v1/admin/accounts/{ACCOUNT}/agentGroups",
+            fake.url()
+        );
+        app.until("the curl command on the clipboard", || async {
+            Ok(world.clipboard()?.contains(&url))
+        })
+        .await?;
+        let curl = world.clipboard()?;
+        ensure!(curl.contains("Bearer $RINGCX_TOKEN"), "curl: {curl}");
+        for token in fake.issued_tokens() {
+            ensure!(!curl.contains(&token), "a token on the clipboard");
+        }
+
         // A change asks first, and goes out only after OK.
         app.type_into("console-search", "put agent group").await?;
         app.until("a PUT on one agent group", || async {

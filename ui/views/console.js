@@ -221,6 +221,15 @@ export function init() {
     send(false);
   });
   $("[data-testid=console-confirm]").addEventListener("click", () => send(true));
+  $("[data-testid=console-copy-curl]").addEventListener("click", async () => {
+    clearError();
+    try {
+      await ipc.consoleCopyCurl(request(false));
+      setText($("#console-count"), "Copied as curl. Set RINGCX_TOKEN before running it.");
+    } catch (e) {
+      showError(e.message);
+    }
+  });
   $("#console-confirm-cancel").addEventListener("click", hideConfirm);
 }
 

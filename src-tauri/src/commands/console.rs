@@ -4,7 +4,7 @@
 
 use engage::console::{Answer, Form, OpSummary, Request};
 use engage::Desk;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
 use crate::error::Result;
 
@@ -24,4 +24,16 @@ pub async fn console_form(desk: State<'_, Desk>, method: String, path: String) -
 #[tauri::command]
 pub async fn console_send(desk: State<'_, Desk>, request: Request) -> Result<Answer> {
     Ok(desk.console_send(request).await?)
+}
+
+/// Puts the request on the clipboard as a curl command; the token stays a
+/// `$RINGCX_TOKEN` variable.
+#[tauri::command]
+pub async fn console_copy_curl<R: Runtime>(
+    app: AppHandle<R>,
+    desk: State<'_, Desk>,
+    request: Request,
+) -> Result<()> {
+    let curl = desk.console_curl(&request).await?;
+    crate::clipboard::write(&app, curl)
 }

@@ -3,6 +3,7 @@
 //! may go, and what of an answer is shown.
 
 pub mod answer;
+pub mod curl;
 pub mod fill;
 pub mod governor;
 pub mod wire;

@@ -50,6 +50,23 @@ impl Desk {
         Ok(Form::new(op, &self.console_ids().await))
     }
 
+    /// The request as a curl command for a shell, the token left to
+    /// `$RINGCX_TOKEN`. The path is filled and checked as for sending.
+    pub async fn console_curl(&self, request: &Request) -> Result<String, Error> {
+        let session = self.session().await?;
+        let path = console::fill(&request.path, &request.values, &self.console_ids().await)?;
+        let mut url = session.binding().hosts.api_url(&path);
+        let query: Vec<&(String, String)> = request
+            .query
+            .iter()
+            .filter(|(k, v)| !k.trim().is_empty() && !v.is_empty())
+            .collect();
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        Ok(console::curl::command(&request.method, &url, &request.body))
+    }
+
     /// Sends one request: the path filled and checked, a method other than
     /// GET only once confirmed, the stated rate limits waited for, a 429
     /// waited out (a few times), and the answer as the window shows it.

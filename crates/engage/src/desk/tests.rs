@@ -781,3 +781,24 @@ async fn the_console_waits_out_a_429_and_then_shows_the_answer() {
     assert_eq!(answer.status, 200);
     assert!(answer.waited_secs >= 1, "{answer:?}");
 }
+
+#[tokio::test]
+async fn copy_as_curl_names_the_host_and_path_and_no_token() {
+    let w = world().await;
+    let d = w.signed_in().await;
+    let mut r = request("GET", GROUPS);
+    r.query.push(("maxRows".into(), "5".into()));
+    let curl = d.console_curl(&r).await.unwrap();
+    let account = d.console_ids().await.account_id.unwrap();
+    assert!(
+        curl.contains(&format!(
+            "{}/voice/api/v1/admin/accounts/{account}/agentGroups?maxRows=5",
+            w.fake.url()
+        )),
+        "{curl}"
+    );
+    assert!(curl.contains("$RINGCX_TOKEN"));
+    for token in w.fake.issued_tokens() {
+        assert!(!curl.contains(&token), "a token in {curl}");
+    }
+}
