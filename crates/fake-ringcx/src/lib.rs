@@ -44,9 +44,17 @@ pub use tls::TestCa;
 use server::Listener;
 use state::{AppState, Shared};
 
-/// Where `start_tls` serves RingCentral and RingCX.
+/// Where `start_tls` serves RingCentral and RingCX: two addresses, as two
+/// hosts. macOS answers only on 127.0.0.1 unless told otherwise, so there
+/// the two are two ports of it.
+#[cfg(not(target_os = "macos"))]
 pub const RC_HOST: &str = "127.0.0.2";
+#[cfg(not(target_os = "macos"))]
 pub const RINGCX_HOST: &str = "127.0.0.3";
+#[cfg(target_os = "macos")]
+pub const RC_HOST: &str = "127.0.0.1";
+#[cfg(target_os = "macos")]
+pub const RINGCX_HOST: &str = "127.0.0.1";
 use tokens::RcLifetimes;
 
 fn router(state: AppState) -> Router {
@@ -109,9 +117,8 @@ impl FakeServer {
     }
 
     /// Starts the server over HTTPS as two hosts: RingCentral on
-    /// `127.0.0.2`, RingCX on `127.0.0.3` (free ports), each with a
-    /// certificate from `ca` for its address. (Linux answers on all of
-    /// 127/8; macOS needs `ifconfig lo0 alias 127.0.0.2` and `.3` first.)
+    /// `RC_HOST`, RingCX on `RINGCX_HOST` (free ports), each with a
+    /// certificate from `ca` for its address.
     pub async fn start_tls(config: Config, ca: &TestCa) -> anyhow::Result<Self> {
         let mut listeners = Vec::new();
         for (ip, service) in [
@@ -302,8 +309,11 @@ mod tests {
     async fn over_https_each_service_has_its_own_host() {
         let ca = TestCa::new().unwrap();
         let server = FakeServer::start_tls(Config::default(), &ca).await.unwrap();
-        assert!(server.rc_url().starts_with("https://127.0.0.2:"));
-        assert!(server.ringcx_url().starts_with("https://127.0.0.3:"));
+        assert!(server.rc_url().starts_with(&format!("https://{RC_HOST}:")));
+        assert!(server
+            .ringcx_url()
+            .starts_with(&format!("https://{RINGCX_HOST}:")));
+        assert_ne!(server.rc_url(), server.ringcx_url());
         let http = client(Some(&ca));
         for base in [server.rc_url(), server.ringcx_url()] {
             let r = http.get(format!("{base}/health")).send().await.unwrap();
