@@ -28,6 +28,8 @@ const COMMANDS: &[&str] = &[
     "console_form",
     "console_send",
     "console_copy_curl",
+    "console_history",
+    "console_name",
 ];
 
 fn main() {

@@ -136,3 +136,9 @@ export const consoleSend = (request) => call("console_send", { request });
 
 /** @type {(request: import("./wire").Request) => Promise<void>} */
 export const consoleCopyCurl = (request) => call("console_copy_curl", { request });
+
+/** @type {(query: string) => Promise<import("./wire").HistoryEntry[]>} */
+export const consoleHistory = (query) => call("console_history", { query });
+
+/** @type {(id: number, name: string) => Promise<import("./wire").HistoryEntry | null>} */
+export const consoleName = (id, name) => call("console_name", { id, name });

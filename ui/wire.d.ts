@@ -165,3 +165,17 @@ path: string,
  * Seconds the call waited for the rate limits before it went out.
  */
 waitedSecs: number, };
+
+export type HistoryEntry = { 
+/**
+ * Unique in its file; newer entries have larger ids.
+ */
+id: number, 
+/**
+ * Milliseconds since 1970.
+ */
+at: number, method: string, path: string, values: { [key in string]: string }, query: Array<[string, string]>, body: string, status: number, millis: number, size: number, 
+/**
+ * Set when the user saved it; saved entries are never dropped.
+ */
+name: string | null, };

@@ -103,6 +103,8 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, desk: Desk) -> tauri:
             commands::console::console_form,
             commands::console::console_send,
             commands::console::console_copy_curl,
+            commands::console::console_history,
+            commands::console::console_name,
         ])
 }
 

@@ -42,6 +42,7 @@ pub fn declarations() -> String {
         engage::console::Request::decl(&cfg),
         engage::console::AnswerKind::decl(&cfg),
         engage::console::Answer::decl(&cfg),
+        engage::console::HistoryEntry::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/src/wire.rs: do not edit.\n\

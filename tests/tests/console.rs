@@ -106,5 +106,43 @@ async fn find_fill_send_and_confirm_a_change() -> Result<()> {
             .await?;
         Ok(())
     })
+    .await?;
+
+    // The history survives a restart, and one click puts a request back.
+    app::run("console_history", &world, &[], async |app| {
+        app.ready().await?;
+        app.wait_text("agent-name", |t| !t.is_empty()).await?;
+        app.click("nav-console").await?;
+        app.client
+            .find(Locator::Css("#console-history-box summary"))
+            .await?
+            .click()
+            .await?;
+        app.until("two requests in the history", || async {
+            Ok(app
+                .client
+                .find_all(Locator::Css("[data-testid=console-history-item]"))
+                .await?
+                .len()
+                == 2)
+        })
+        .await?;
+        let items = app
+            .client
+            .find_all(Locator::Css("[data-testid=console-history-item]"))
+            .await?;
+        // Newest first: the PUT, then the GET.
+        let first = items[0].text().await?;
+        ensure!(first.starts_with("PUT"), "first: {first}");
+        items[1].click().await?;
+        app.wait_text("console-path", |t| t == GROUPS).await?;
+        app.wait_text("console-method", |t| t == "GET").await?;
+        let account = param(app, "accountId").await?;
+        ensure!(
+            account.prop("value").await?.as_deref() == Some(ACCOUNT),
+            "the account was not put back"
+        );
+        Ok(())
+    })
     .await
 }

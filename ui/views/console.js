@@ -103,7 +103,12 @@ async function open(method, path, button) {
   try {
     form = await ipc.consoleForm(method, path);
   } catch (e) {
-    showError(e.message);
+    // Not in the catalogue (a raw path from the history): an empty form.
+    form = null;
+    $("#console-params").replaceChildren();
+    $("#console-body-box").hidden = true;
+    setText($("#console-summary"), "");
+    if (button) showError(e.message);
     return;
   }
   /** @type {HTMLSelectElement} */ ($("[data-testid=console-method]")).value = form.op.method;
@@ -117,6 +122,51 @@ async function open(method, path, button) {
   $("#console-body-box").hidden = form.body === null;
   /** @type {HTMLTextAreaElement} */ ($("[data-testid=console-body]")).value = form.body ?? "";
   hideConfirm();
+}
+
+function renderHistory(entries) {
+  const list = $("#console-history");
+  list.replaceChildren(
+    ...entries.map((entry) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "console-op" + (entry.name ? " saved" : "");
+      button.setAttribute("role", "listitem");
+      button.dataset.testid = "console-history-item";
+      const method = document.createElement("span");
+      method.className = "method";
+      method.textContent = entry.method;
+      const what = document.createElement("span");
+      what.textContent = `${entry.name ? entry.name + ": " : ""}${entry.status} · ${new Date(entry.at).toLocaleString()}`;
+      const path = document.createElement("div");
+      path.className = "path";
+      path.textContent = entry.path;
+      button.append(method, what, path);
+      button.addEventListener("click", () => reopen(entry));
+      return button;
+    }),
+  );
+}
+
+async function history() {
+  renderHistory(await ipc.consoleHistory(/** @type {HTMLInputElement} */ ($("[data-testid=console-history-search]")).value));
+}
+
+// Puts a request from the history back into the form.
+async function reopen(entry) {
+  await open(entry.method, entry.path, null).catch(() => {});
+  /** @type {HTMLSelectElement} */ ($("[data-testid=console-method]")).value = entry.method;
+  /** @type {HTMLInputElement} */ ($("[data-testid=console-path]")).value = entry.path;
+  const query = new Map(entry.query);
+  for (const input of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll("[data-testid=console-param]"))) {
+    const name = input.dataset.name || "";
+    if (input.dataset.location === "path" && entry.values[name] !== undefined) input.value = entry.values[name];
+    if (input.dataset.location === "query") input.value = query.get(name) ?? "";
+  }
+  if (entry.body) {
+    $("#console-body-box").hidden = false;
+    /** @type {HTMLTextAreaElement} */ ($("[data-testid=console-body]")).value = entry.body;
+  }
 }
 
 function request(confirmed) {
@@ -184,6 +234,7 @@ async function send(confirmed) {
   } catch (e) {
     showError(e.message);
   }
+  await history().catch(() => {});
 }
 
 function onListKey(event) {
@@ -221,6 +272,7 @@ export function init() {
     send(false);
   });
   $("[data-testid=console-confirm]").addEventListener("click", () => send(true));
+  $("[data-testid=console-history-search]").addEventListener("input", () => history().catch((e) => showError(e.message)));
   $("[data-testid=console-copy-curl]").addEventListener("click", async () => {
     clearError();
     try {
@@ -236,4 +288,5 @@ export function init() {
 // Called when the view is shown.
 export async function show() {
   if (opButtons().length === 0) await search().catch((e) => showError(e.message));
+  await history().catch((e) => showError(e.message));
 }

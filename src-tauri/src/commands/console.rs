@@ -2,7 +2,7 @@
 //! rule (paths, confirmation, rate limits, what of an answer is shown) is
 //! the desk's.
 
-use engage::console::{Answer, Form, OpSummary, Request};
+use engage::console::{Answer, Form, HistoryEntry, OpSummary, Request};
 use engage::Desk;
 use tauri::{AppHandle, Runtime, State};
 
@@ -36,4 +36,16 @@ pub async fn console_copy_curl<R: Runtime>(
 ) -> Result<()> {
     let curl = desk.console_curl(&request).await?;
     crate::clipboard::write(&app, curl)
+}
+
+/// The console's history for the current profile, saved entries first.
+#[tauri::command]
+pub fn console_history(desk: State<'_, Desk>, query: String) -> Vec<HistoryEntry> {
+    desk.console_history(&query)
+}
+
+/// Saves a history entry under a name; an empty name unsaves it.
+#[tauri::command]
+pub fn console_name(desk: State<'_, Desk>, id: u64, name: String) -> Option<HistoryEntry> {
+    desk.console_name(id, Some(name))
 }

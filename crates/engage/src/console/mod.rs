@@ -6,8 +6,10 @@ pub mod answer;
 pub mod curl;
 pub mod fill;
 pub mod governor;
+pub mod history;
 pub mod wire;
 
 pub use fill::{fill, SessionIds};
 pub use governor::{limits_for, Governor, DEFAULT_LIMIT};
+pub use history::{History, HistoryEntry};
 pub use wire::{Answer, AnswerKind, Form, FormParam, OpSummary, Request};

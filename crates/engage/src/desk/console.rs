@@ -1,13 +1,14 @@
 //! The API console on the desk: the catalogue, the form with the session's
 //! ids in it, and sending through the session under the rate limits.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::catalogue::Catalogue;
-use crate::console::{self, Answer, Form, OpSummary, Request, SessionIds};
+use crate::console::{self, Answer, Form, History, HistoryEntry, OpSummary, Request, SessionIds};
 use crate::Error;
 
-use super::Desk;
+use super::{guard, Desk};
 
 /// The most operations one search lists.
 pub const SEARCH_LIMIT: usize = 400;
@@ -50,6 +51,30 @@ impl Desk {
         Ok(Form::new(op, &self.console_ids().await))
     }
 
+    /// The current profile's console history.
+    fn history(&self) -> Arc<History> {
+        let profile = guard(&self.settings).settings.current.clone();
+        let mut open = guard(&self.history);
+        match open.as_ref() {
+            Some((p, h)) if *p == profile => h.clone(),
+            _ => {
+                let h = Arc::new(History::open(self.history_dir.as_deref(), &profile));
+                *open = Some((profile, h.clone()));
+                h
+            }
+        }
+    }
+
+    /// The history's entries matching `query`: saved ones, then newest.
+    pub fn console_history(&self, query: &str) -> Vec<HistoryEntry> {
+        self.history().list(query)
+    }
+
+    /// Saves a history entry under a name (or unsaves it with none).
+    pub fn console_name(&self, id: u64, name: Option<String>) -> Option<HistoryEntry> {
+        self.history().name(id, name)
+    }
+
     /// The request as a curl command for a shell, the token left to
     /// `$RINGCX_TOKEN`. The path is filled and checked as for sending.
     pub async fn console_curl(&self, request: &Request) -> Result<String, Error> {
@@ -72,6 +97,7 @@ impl Desk {
     /// waited out (a few times), and the answer as the window shows it.
     pub async fn console_send(&self, request: Request) -> Result<Answer, Error> {
         let session = self.session().await?;
+        let recorded = request.clone();
         let method = request.method.trim().to_ascii_uppercase();
         let ids = self.console_ids().await;
         let path = console::fill(&request.path, &request.values, &ids)?;
@@ -128,6 +154,13 @@ impl Desk {
             let waited = started
                 .elapsed()
                 .saturating_sub(Duration::from_millis(millis));
+            self.history().record(
+                &recorded,
+                reply.status,
+                millis,
+                reply.body.len(),
+                crate::clock::unix_millis(std::time::SystemTime::now()),
+            );
             return Ok(console::answer::answer(
                 &reply,
                 credential,

@@ -89,6 +89,10 @@ pub struct Desk {
     installs: Arc<AtomicU64>,
     /// The console's calls, per operation and sub-account.
     governor: crate::console::Governor,
+    /// Where each profile's console history is kept.
+    history_dir: Option<PathBuf>,
+    /// The current profile's history, opened when first needed.
+    history: Mutex<Option<(String, Arc<crate::console::History>)>>,
 }
 
 /// Locks a std mutex whose data stays valid whatever a panicking holder did.
@@ -110,7 +114,9 @@ impl Desk {
         Desk {
             services,
             keychain: keychain::Opened::new(config.keychain, config.service),
-            locks_dir: config.data_dir.map(|d| d.join("locks")),
+            locks_dir: config.data_dir.as_ref().map(|d| d.join("locks")),
+            history_dir: config.data_dir.map(|d| d.join("history")),
+            history: Mutex::new(None),
             settings: Mutex::new(settings),
             current: RwLock::new(None),
             pending: Mutex::new(None),

@@ -802,3 +802,25 @@ async fn copy_as_curl_names_the_host_and_path_and_no_token() {
         assert!(!curl.contains(&token), "a token in {curl}");
     }
 }
+
+#[tokio::test]
+async fn the_console_history_keeps_requests_per_profile_across_desks() {
+    let w = world().await;
+    let d = w.signed_in().await;
+    let mut r = request("GET", GROUPS);
+    r.query.push(("maxRows".into(), "5".into()));
+    d.console_send(r).await.unwrap();
+    // A refused request is not history.
+    let _ = d.console_send(request("GET", "/api/auth/login")).await;
+    let list = d.console_history("");
+    assert_eq!(list.len(), 1);
+    assert_eq!((list[0].path.as_str(), list[0].status), (GROUPS, 200));
+    d.console_name(list[0].id, Some("groups".into())).unwrap();
+    drop(d);
+    let again = w.desk();
+    let list = again.console_history("groups");
+    assert_eq!(list[0].query, [("maxRows".to_string(), "5".to_string())]);
+    assert_eq!(list[0].name.as_deref(), Some("groups"));
+    again.switch_profile("Sandbox").await.unwrap();
+    assert!(again.console_history("").is_empty());
+}
