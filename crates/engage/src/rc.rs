@@ -182,6 +182,35 @@ impl RcClient {
     }
 }
 
+/// The id of the RingCentral account the token's user belongs to
+/// (`GET /restapi/v1.0/account/~`). Any RingCentral access token will do,
+/// a pasted one too: no app is involved.
+pub async fn account_id(
+    http: &Http,
+    hosts: &Hosts,
+    access: &SecretString,
+) -> Result<String, Error> {
+    let request = http
+        .client()
+        .get(hosts.rc_url("/restapi/v1.0/account/~"))
+        .bearer_auth(access.expose_secret());
+    let reply = http.send_auth(Service::RingCentral, request).await?;
+    let refused = Error::BadResponse {
+        service: Service::RingCentral,
+        status: reply.status,
+        what: "account",
+    };
+    if !reply.is_success() {
+        return Err(refused);
+    }
+    let v: serde_json::Value = serde_json::from_slice(&reply.body).map_err(|_| refused.clone())?;
+    match &v["id"] {
+        serde_json::Value::Number(n) => Ok(n.to_string()),
+        serde_json::Value::String(s) if !s.is_empty() => Ok(s.clone()),
+        _ => Err(refused),
+    }
+}
+
 /// Reads RingCentral's token answer; lifetimes count from `sent`.
 pub fn tokens_from(reply: &Reply, sent: SystemTime) -> Result<RcTokens, Error> {
     let t: TokenResponse = reply.json(Service::RingCentral)?;

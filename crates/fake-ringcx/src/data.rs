@@ -19,6 +19,8 @@ use crate::names::person;
 
 /// The RingCentral user id every token belongs to.
 pub(crate) const RC_USER_ID: &str = "222222";
+/// The RingCentral account, as the users list's `rcAccountId` names it.
+pub(crate) const RC_ACCOUNT_ID: &str = "37439510";
 pub(crate) const MAIN_ACCOUNT_ID: u64 = 333_333;
 
 const ACCOUNT_NAMES: [&str; 4] = [

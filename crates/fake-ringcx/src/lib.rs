@@ -63,6 +63,7 @@ fn router(state: AppState) -> Router {
         .route("/restapi/oauth/authorize", get(oauth::authorize))
         .route("/restapi/oauth/token", post(oauth::token))
         .route("/restapi/oauth/revoke", post(oauth::revoke))
+        .route("/restapi/v1.0/account/~", get(oauth::account))
         .route(
             "/api/auth/login/rc/accesstoken",
             post(ringcx_auth::exchange),

@@ -366,6 +366,25 @@ pub(crate) async fn revoke(
     StatusCode::OK.into_response()
 }
 
+/// `GET /restapi/v1.0/account/~`: the RingCentral account of the bearer
+/// token's user (what the console's `{rcAccountId}` comes from).
+pub(crate) async fn account(
+    State(st): State<crate::state::AppState>,
+    headers: HeaderMap,
+) -> Response {
+    let owner = crate::ringcx_auth::bearer_token(&headers).and_then(|t| st.vault().rc_owner(t));
+    match owner {
+        Some(_) => Json(serde_json::json!({
+            "id": crate::data::RC_ACCOUNT_ID.parse::<u64>().unwrap_or(0),
+            "uri": format!("/restapi/v1.0/account/{}", crate::data::RC_ACCOUNT_ID),
+            "status": "Confirmed",
+            "serviceInfo": { "brand": { "name": "RingCentral" } },
+        }))
+        .into_response(),
+        None => errors::rc_api(StatusCode::UNAUTHORIZED, "TokenInvalid", "Token not found"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

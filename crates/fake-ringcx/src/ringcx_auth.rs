@@ -34,7 +34,7 @@ use crate::params::Params;
 use crate::state::AppState;
 use crate::tokens::CxAuth;
 
-fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     let raw = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = raw.split_once(' ')?;
     scheme

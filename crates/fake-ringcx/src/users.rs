@@ -81,7 +81,9 @@ fn write_user(
     out.push_str(if i == 0 { "true" } else { "false" });
     out.push_str(",\"parentPath\":\"");
     push_parent_path(out, i);
-    out.push_str("\",\"rcAccountId\":\"37439510\",\"rcUserId\":");
+    out.push_str("\",\"rcAccountId\":\"");
+    out.push_str(crate::data::RC_ACCOUNT_ID);
+    out.push_str("\",\"rcUserId\":");
     // Past i32 on purpose: rcUserId is int64 in the spec.
     out.push_str(&(62_264_425_000u64 + i as u64).to_string());
     out.push_str(",\"userManagedByRC\":");

@@ -29,14 +29,36 @@ impl Desk {
 
     /// The ids the signed-in session can fill in a path.
     pub async fn console_ids(&self) -> SessionIds {
-        let current = self.current.read().await;
-        let Some(identity) = current.as_ref().and_then(|i| i.session.status().identity) else {
+        self.ids(true).await
+    }
+
+    /// The ids for `template`: RingCentral's account is asked for only
+    /// when the path has a place for it the form left empty.
+    async fn ids_for(
+        &self,
+        template: &str,
+        values: &std::collections::BTreeMap<String, String>,
+    ) -> SessionIds {
+        let empty = values
+            .get("rcAccountId")
+            .is_none_or(|v| v.trim().is_empty());
+        self.ids(template.contains("{rcAccountId}") && empty).await
+    }
+
+    async fn ids(&self, with_rc_account: bool) -> SessionIds {
+        let Ok(session) = self.session().await else {
+            return SessionIds::default();
+        };
+        let Some(identity) = session.status().identity else {
             return SessionIds::default();
         };
         SessionIds {
             account_id: identity.current_agent().and_then(|a| a.account_id.clone()),
             main_account_id: identity.details.main_account_id.clone(),
-            rc_account_id: None,
+            rc_account_id: match with_rc_account {
+                true => session.rc_account_id().await,
+                false => None,
+            },
         }
     }
 
@@ -48,7 +70,10 @@ impl Desk {
                 path: path.chars().take(200).collect(),
                 reason: "it is not an operation of the catalogue",
             })?;
-        Ok(Form::new(op, &self.console_ids().await))
+        Ok(Form::new(
+            op,
+            &self.ids_for(&op.path, &Default::default()).await,
+        ))
     }
 
     /// The current profile's console history.
@@ -79,7 +104,8 @@ impl Desk {
     /// `$RINGCX_TOKEN`. The path is filled and checked as for sending.
     pub async fn console_curl(&self, request: &Request) -> Result<String, Error> {
         let session = self.session().await?;
-        let path = console::fill(&request.path, &request.values, &self.console_ids().await)?;
+        let ids = self.ids_for(&request.path, &request.values).await;
+        let path = console::fill(&request.path, &request.values, &ids)?;
         let mut url = session.binding().hosts.api_url(&path);
         let query: Vec<&(String, String)> = request
             .query
@@ -99,7 +125,7 @@ impl Desk {
         let session = self.session().await?;
         let recorded = request.clone();
         let method = request.method.trim().to_ascii_uppercase();
-        let ids = self.console_ids().await;
+        let ids = self.ids_for(&request.path, &request.values).await;
         let path = console::fill(&request.path, &request.values, &ids)?;
         if method != "GET" && !request.confirmed {
             return Err(Error::NeedsConfirmation {

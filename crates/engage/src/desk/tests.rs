@@ -688,6 +688,32 @@ async fn the_console_form_has_the_sessions_account_and_sends_through_the_session
     let d = w.signed_in().await;
     let ids = d.console_ids().await;
     let account = ids.account_id.clone().expect("the agent's account");
+    // RingCentral's account, asked once with the RingCentral token.
+    assert_eq!(ids.rc_account_id.as_deref(), Some("37439510"));
+    assert_eq!(ids.main_account_id.as_deref(), Some("333333"));
+    d.console_ids().await;
+    assert_eq!(w.fake.count("GET", "/restapi/v1.0/account/~"), 1);
+    let metadata = d
+        .console_form(
+            "POST",
+            "/voice/api/cx/integration/v1/accounts/{rcAccountId}/sub-accounts/{subAccountId}/interaction-metadata",
+        )
+        .await
+        .unwrap();
+    let value = |name: &str| {
+        metadata
+            .params
+            .iter()
+            .find(|p| p.name == name)
+            .unwrap()
+            .value
+            .clone()
+    };
+    assert_eq!(
+        (value("rcAccountId"), value("subAccountId")),
+        ("37439510".into(), account.clone())
+    );
+    assert_eq!(metadata.limits, "3 in 60 s, 9 in 900 s");
     let form = d.console_form("GET", GROUPS).await.unwrap();
     let field = form.params.iter().find(|p| p.name == "accountId").unwrap();
     assert_eq!(

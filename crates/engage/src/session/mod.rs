@@ -101,6 +101,9 @@ pub struct Session {
     /// from it was rotated by another process; an empty store, once there
     /// was one, means another process signed the profile out.
     known: SyncMutex<Option<Saved>>,
+    /// RingCentral's account id, once asked (see `rc_account_id`).
+    rc_account: SyncMutex<Option<String>>,
+    http: crate::http::Http,
     renewer: SyncMutex<Option<tokio::task::JoinHandle<()>>>,
     /// Renewals run so far (counted under the secrets lock), and the last
     /// one's error when it failed transiently, numbered.
@@ -156,6 +159,8 @@ impl Session {
             persist,
             storage_error: SyncMutex::new(None),
             known: SyncMutex::new(None),
+            rc_account: SyncMutex::new(None),
+            http: services.http.clone(),
             renewer: SyncMutex::new(None),
             attempts: AtomicU64::new(0),
             last_failure: SyncMutex::new(None),
@@ -436,6 +441,30 @@ impl Session {
             status: reply.status,
             body,
         })
+    }
+
+    /// RingCentral's account id (the console's `{rcAccountId}`), asked once
+    /// with the RingCentral access token the session holds; `None` when it
+    /// holds no live one (a pasted token that has expired) or the call fails.
+    pub async fn rc_account_id(&self) -> Option<String> {
+        if let Some(id) = lock(&self.rc_account).clone() {
+            return Some(id);
+        }
+        let access = {
+            let guard = self.secrets.lock().await;
+            let rc = guard.as_ref()?.rc.as_ref()?;
+            (rc.access_expires_at > std::time::SystemTime::now()).then(|| rc.access.clone())?
+        };
+        match crate::rc::account_id(&self.http, &self.binding.hosts, &access).await {
+            Ok(id) => {
+                *lock(&self.rc_account) = Some(id.clone());
+                Some(id)
+            }
+            Err(e) => {
+                tracing::info!("RingCentral's account id is not known: {e}");
+                None
+            }
+        }
     }
 
     /// Sends any RingCX API request as the console does: renewal as for
