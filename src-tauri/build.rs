@@ -30,6 +30,7 @@ const COMMANDS: &[&str] = &[
     "console_copy_curl",
     "console_history",
     "console_name",
+    "console_choices",
 ];
 
 fn main() {

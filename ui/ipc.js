@@ -142,3 +142,6 @@ export const consoleHistory = (query) => call("console_history", { query });
 
 /** @type {(id: number, name: string) => Promise<import("./wire").HistoryEntry | null>} */
 export const consoleName = (id, name) => call("console_name", { id, name });
+
+/** @type {(param: string, values: Record<string, string>) => Promise<import("./wire").Choice[]>} */
+export const consoleChoices = (param, values) => call("console_choices", { param, values });

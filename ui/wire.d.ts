@@ -104,7 +104,11 @@ value: string,
 /**
  * The value came from the signed-in session.
  */
-fromSession: boolean, };
+fromSession: boolean, 
+/**
+ * A list call can offer the choices.
+ */
+picker: boolean, };
 
 export type Form = { op: OpSummary, description: string, params: Array<FormParam>, 
 /**
@@ -179,3 +183,5 @@ at: number, method: string, path: string, values: { [key in string]: string }, q
  * Set when the user saved it; saved entries are never dropped.
  */
 name: string | null, };
+
+export type Choice = { value: string, label: string, };

@@ -105,6 +105,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, desk: Desk) -> tauri:
             commands::console::console_copy_curl,
             commands::console::console_history,
             commands::console::console_name,
+            commands::console::console_choices,
         ])
 }
 

@@ -94,11 +94,32 @@ async fn find_fill_send_and_confirm_a_change() -> Result<()> {
         })
         .await?;
         app.click("console-op").await?;
+        // The group comes from the picker, filled by the agent groups call.
+        let css = "[data-testid=console-pick][data-name=agentGroupId]";
+        app.client.find(Locator::Css(css)).await?.click().await?;
+        let choices = "[data-testid=console-choices][data-name=agentGroupId]";
+        app.until("the agent groups in the picker", || async {
+            let select = app.client.find(Locator::Css(choices)).await?;
+            Ok(select.is_displayed().await? && select.text().await?.contains("Dev Support"))
+        })
+        .await?;
+        let select = app.client.find(Locator::Css(choices)).await?;
+        select.select_by_value("2222").await?;
+        app.client
+            .execute(
+                "arguments[0].dispatchEvent(new Event('change'));",
+                vec![serde_json::to_value(&select)?],
+            )
+            .await?;
         let group = param(app, "agentGroupId").await?;
-        group.send_keys("7").await?;
+        app.until("the picked group in the field", || {
+            let group = group.clone();
+            async move { Ok(group.prop("value").await?.as_deref() == Some("2222")) }
+        })
+        .await?;
         app.click("console-send").await?;
         app.visible("console-confirm").await?;
-        let put = format!("/voice/api/v1/admin/accounts/{ACCOUNT}/agentGroups/7");
+        let put = format!("/voice/api/v1/admin/accounts/{ACCOUNT}/agentGroups/2222");
         ensure!(fake.count("PUT", &put) == 0, "sent before the confirmation");
         app.click("console-confirm").await?;
         fake.wait_for("PUT", &put, 1).await;

@@ -64,6 +64,10 @@ function select(button) {
   }
 }
 
+/**
+ * @param {import("../wire").FormParam} param
+ * @returns {HTMLElement[]}
+ */
 function field(param) {
   const id = `console-param-${param.location}-${param.name}`;
   const label = document.createElement("label");
@@ -94,7 +98,49 @@ function field(param) {
   input.dataset.location = param.location;
   if (param.required) input.required = true;
   if (param.fromSession) input.title = "From your session";
-  return [label, input];
+  if (!param.picker) return [label, input];
+  // An id a list call can offer: a Pick button loads the choices.
+  const box = document.createElement("div");
+  box.className = "console-picker";
+  const pick = document.createElement("button");
+  pick.type = "button";
+  pick.className = "secondary";
+  pick.textContent = "Pick…";
+  pick.dataset.testid = "console-pick";
+  pick.dataset.name = param.name;
+  pick.setAttribute("aria-label", `Pick ${param.name} from a list`);
+  const choices = document.createElement("select");
+  choices.hidden = true;
+  choices.dataset.testid = "console-choices";
+  choices.dataset.name = param.name;
+  choices.setAttribute("aria-label", `Choices for ${param.name}`);
+  choices.addEventListener("change", () => {
+    if (choices.value) input.value = choices.value;
+  });
+  pick.addEventListener("click", async () => {
+    clearError();
+    try {
+      const list = await withProgress("Loading choices…", ipc.consoleChoices(param.name, request(false).values));
+      const first = document.createElement("option");
+      first.value = "";
+      first.textContent = list.length ? `Choose (${list.length})` : "Nothing to choose from";
+      choices.replaceChildren(
+        first,
+        ...list.map((c) => {
+          const option = document.createElement("option");
+          option.value = c.value;
+          option.textContent = c.label ? `${c.label} (${c.value})` : c.value;
+          return option;
+        }),
+      );
+      choices.hidden = false;
+      choices.focus();
+    } catch (e) {
+      showError(e.message);
+    }
+  });
+  box.append(input, pick, choices);
+  return [label, box];
 }
 
 async function open(method, path, button) {

@@ -18,6 +18,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+mod admin;
 mod config;
 mod data;
 mod errors;
@@ -79,6 +80,26 @@ fn router(state: AppState) -> Router {
         .route(
             "/voice/api/v1/admin/accounts/{account_id}/agentGroups",
             get(ringcx_api::agent_groups),
+        )
+        .route(
+            "/voice/api/v1/admin/accounts/{account_id}/agentGroups/{group}/agents",
+            get(admin::group_agents),
+        )
+        .route(
+            "/voice/api/v1/admin/accounts/{account_id}/gateGroups/withChildren",
+            get(admin::gate_groups),
+        )
+        .route(
+            "/voice/api/v1/admin/accounts/{account_id}/gateGroups/{group}/gates",
+            get(admin::gates),
+        )
+        .route(
+            "/voice/api/v1/admin/accounts/{account_id}/dialGroups",
+            get(admin::dial_groups),
+        )
+        .route(
+            "/voice/api/v1/admin/accounts/{account_id}/dialGroups/{group}/campaigns",
+            get(admin::campaigns),
         )
         .fallback(ringcx_api::fallback)
         .layer(middleware::from_fn_with_state(state.clone(), log::layer))

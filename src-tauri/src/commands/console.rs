@@ -2,7 +2,7 @@
 //! rule (paths, confirmation, rate limits, what of an answer is shown) is
 //! the desk's.
 
-use engage::console::{Answer, Form, HistoryEntry, OpSummary, Request};
+use engage::console::{Answer, Choice, Form, HistoryEntry, OpSummary, Request};
 use engage::Desk;
 use tauri::{AppHandle, Runtime, State};
 
@@ -48,4 +48,14 @@ pub fn console_history(desk: State<'_, Desk>, query: String) -> Vec<HistoryEntry
 #[tauri::command]
 pub fn console_name(desk: State<'_, Desk>, id: u64, name: String) -> Option<HistoryEntry> {
     desk.console_name(id, Some(name))
+}
+
+/// The choices for an id the form needs, from the call that lists them.
+#[tauri::command]
+pub async fn console_choices(
+    desk: State<'_, Desk>,
+    param: String,
+    values: std::collections::BTreeMap<String, String>,
+) -> Result<Vec<Choice>> {
+    Ok(desk.console_choices(&param, &values).await?)
 }

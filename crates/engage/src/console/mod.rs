@@ -7,9 +7,11 @@ pub mod curl;
 pub mod fill;
 pub mod governor;
 pub mod history;
+pub mod pickers;
 pub mod wire;
 
 pub use fill::{fill, SessionIds};
 pub use governor::{limits_for, Governor, DEFAULT_LIMIT};
 pub use history::{History, HistoryEntry};
+pub use pickers::{Choice, Picker};
 pub use wire::{Answer, AnswerKind, Form, FormParam, OpSummary, Request};

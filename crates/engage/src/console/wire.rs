@@ -47,6 +47,8 @@ pub struct FormParam {
     pub value: String,
     /// The value came from the signed-in session.
     pub from_session: bool,
+    /// A list call can offer the choices.
+    pub picker: bool,
 }
 
 /// An operation as the request form shows it.
@@ -92,6 +94,7 @@ impl Form {
                     description: p.description.clone(),
                     value: session.map_or_else(|| text(&p.default), str::to_string),
                     from_session: session.is_some(),
+                    picker: p.location == "path" && super::pickers::picker(&p.name).is_some(),
                 }
             })
             .collect();

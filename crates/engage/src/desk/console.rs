@@ -5,7 +5,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::catalogue::Catalogue;
-use crate::console::{self, Answer, Form, History, HistoryEntry, OpSummary, Request, SessionIds};
+use crate::console::{
+    self, Answer, Choice, Form, History, HistoryEntry, OpSummary, Request, SessionIds,
+};
 use crate::Error;
 
 use super::{guard, Desk};
@@ -74,6 +76,24 @@ impl Desk {
             op,
             &self.ids_for(&op.path, &Default::default()).await,
         ))
+    }
+
+    /// The choices for a path parameter that has a picker, from its list
+    /// call (filled from `values` and the session like any path).
+    pub async fn console_choices(
+        &self,
+        param: &str,
+        values: &std::collections::BTreeMap<String, String>,
+    ) -> Result<Vec<Choice>, Error> {
+        let picker = console::pickers::picker(param).ok_or_else(|| Error::InvalidApiPath {
+            path: param.chars().take(100).collect(),
+            reason: "it has no list to pick from",
+        })?;
+        let session = self.session().await?;
+        let ids = self.ids_for(picker.list, values).await;
+        let path = console::fill(picker.list, values, &ids)?;
+        let listed = session.call("GET", &path, &[], None).await?;
+        Ok(console::pickers::choices(picker, &listed.body))
     }
 
     /// The current profile's console history.

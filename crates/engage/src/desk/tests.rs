@@ -850,3 +850,58 @@ async fn the_console_history_keeps_requests_per_profile_across_desks() {
     again.switch_profile("Sandbox").await.unwrap();
     assert!(again.console_history("").is_empty());
 }
+
+#[tokio::test]
+async fn pickers_list_the_ids_a_form_needs() {
+    let w = world().await;
+    let d = w.signed_in().await;
+    let form = d
+        .console_form(
+            "GET",
+            "/voice/api/v1/admin/accounts/{accountId}/dialGroups/{dialGroupId}/campaigns",
+        )
+        .await
+        .unwrap();
+    assert!(
+        form.params
+            .iter()
+            .find(|p| p.name == "dialGroupId")
+            .unwrap()
+            .picker
+    );
+    assert!(
+        !form
+            .params
+            .iter()
+            .find(|p| p.name == "accountId")
+            .unwrap()
+            .picker
+    );
+    let groups = d
+        .console_choices("agentGroupId", &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(groups[0].label, "Platform Team");
+    let dial = d
+        .console_choices("dialGroupId", &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(dial.len(), 2);
+    // A picker that depends on another id takes it from the form.
+    let values = [("dialGroupId".to_string(), dial[1].value.clone())].into();
+    let campaigns = d.console_choices("campaignId", &values).await.unwrap();
+    assert!(
+        campaigns.iter().all(|c| c.label.starts_with("Renewals")),
+        "{campaigns:?}"
+    );
+    let e = d
+        .console_choices("campaignId", &Default::default())
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::MissingPathParam);
+    let gates = d
+        .console_choices("gateGroupId", &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(gates.len(), 3);
+}

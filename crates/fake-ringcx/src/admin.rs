@@ -1,0 +1,145 @@
+//! The admin lists the console's id pickers read: gate groups with their
+//! gates (the spec lists them only `withChildren`), a group's gates, dial groups and their campaigns, an agent group's agents. Small,
+//! fixed sets in the spec's shapes (only the fields the pickers and a
+//! reader need); ids are stable so tests can name them.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+
+use crate::ringcx_auth::authenticate;
+use crate::state::AppState;
+use crate::{data, errors};
+
+const GATE_GROUPS: [&str; 3] = ["Support Queues", "Sales Queues", "After Hours"];
+const DIAL_GROUPS: [&str; 2] = ["Outbound Sales", "Renewals"];
+
+/// Authenticates and finds the account, or the answer to send instead.
+fn account(st: &AppState, headers: &HeaderMap, uri: &Uri, id: &str) -> Result<usize, Response> {
+    authenticate(st, headers, uri)?;
+    data::account_index(&st.config(), id).ok_or_else(errors::access_denied)
+}
+
+fn base(account: usize) -> u64 {
+    (account as u64 + 1) * 100_000
+}
+
+pub(crate) async fn gate_groups(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    Path(account_id): Path<String>,
+) -> Response {
+    let k = match account(&st, &headers, &uri, &account_id) {
+        Ok(k) => k,
+        Err(r) => return r,
+    };
+    let groups: Vec<Value> = GATE_GROUPS
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let id = base(k) + 100 + i as u64;
+            json!({"gateGroupId": id, "groupName": name, "billingKey": null, "gates": gate_list(k, i as u64, id)})
+        })
+        .collect();
+    Json(groups).into_response()
+}
+
+fn gate_list(k: usize, i: u64, group: u64) -> Vec<Value> {
+    (0..4u64)
+        .map(|j| {
+            json!({
+                "gateId": base(k) + 1000 + i * 10 + j,
+                "gateName": format!("{} {}", GATE_GROUPS[i as usize], j + 1),
+                "gateGroupId": group,
+                "isActive": true,
+            })
+        })
+        .collect()
+}
+
+pub(crate) async fn gates(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    Path((account_id, group)): Path<(String, u64)>,
+) -> Response {
+    let k = match account(&st, &headers, &uri, &account_id) {
+        Ok(k) => k,
+        Err(r) => return r,
+    };
+    let Some(i) = (0..GATE_GROUPS.len() as u64).find(|i| base(k) + 100 + i == group) else {
+        return errors::access_denied();
+    };
+    Json(gate_list(k, i, group)).into_response()
+}
+
+pub(crate) async fn dial_groups(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    Path(account_id): Path<String>,
+) -> Response {
+    let k = match account(&st, &headers, &uri, &account_id) {
+        Ok(k) => k,
+        Err(r) => return r,
+    };
+    let groups: Vec<Value> = DIAL_GROUPS
+        .iter()
+        .enumerate()
+        .map(|(i, name)| json!({"dialGroupId": base(k) + 200 + i as u64, "dialGroupName": name, "dialMode": "PREDICTIVE"}))
+        .collect();
+    Json(groups).into_response()
+}
+
+pub(crate) async fn campaigns(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    Path((account_id, group)): Path<(String, u64)>,
+) -> Response {
+    let k = match account(&st, &headers, &uri, &account_id) {
+        Ok(k) => k,
+        Err(r) => return r,
+    };
+    let Some(i) = (0..DIAL_GROUPS.len() as u64).find(|i| base(k) + 200 + i == group) else {
+        return errors::access_denied();
+    };
+    let campaigns: Vec<Value> = (0..3u64)
+        .map(|j| {
+            json!({
+                "campaignId": base(k) + 2000 + i * 10 + j,
+                "campaignName": format!("{} {}", DIAL_GROUPS[i as usize], ["Q1", "Q2", "Q3"][j as usize]),
+                "dialGroupId": group,
+                "isActive": true,
+            })
+        })
+        .collect();
+    Json(campaigns).into_response()
+}
+
+pub(crate) async fn group_agents(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    Path((account_id, group)): Path<(String, u64)>,
+) -> Response {
+    if let Err(r) = account(&st, &headers, &uri, &account_id) {
+        return r;
+    }
+    let agents: Vec<Value> = ["Ada", "Grace", "Linus"]
+        .iter()
+        .enumerate()
+        .map(|(j, first)| {
+            json!({
+                "agentId": group * 10 + j as u64,
+                "firstName": first,
+                "lastName": "Example",
+                "agentGroupId": group,
+            })
+        })
+        .collect();
+    Json(agents).into_response()
+}
