@@ -1,6 +1,7 @@
 //! No token the fake issued reaches the app's log (at trace level), a file
 //! the app wrote, the DOM, or an IPC reply or event, through a whole browser
-//! sign-in, a renewal and a sign-out.
+//! sign-in, a renewal, the API console (its credential operations included)
+//! and a sign-out.
 
 #![cfg(target_os = "linux")]
 
@@ -36,6 +37,24 @@ const ASK_COMMANDS: &str = r#"
     invoke("app_info"),
     invoke("update_prefs"),
   ])).then((replies) => done(replies.map((r) => JSON.stringify(r))), (e) => done(["error " + JSON.stringify(e)]));
+"#;
+
+/// The console's commands, as its view calls them, the permanent API token
+/// operations included (their answers are credentials).
+const ASK_CONSOLE: &str = r#"
+  const done = arguments[arguments.length - 1];
+  const invoke = window.__TAURI__.core.invoke;
+  const send = (method, path, confirmed) =>
+    invoke("console_send", { request: { method, path, values: {}, query: [], body: "", confirmed } });
+  Promise.all([
+    invoke("console_search", { query: "token" }),
+    invoke("console_form", { method: "POST", path: "/voice/api/v1/admin/token" }),
+    send("POST", "/voice/api/v1/admin/token", true),
+    send("GET", "/voice/api/v1/admin/token", false),
+    send("GET", "/voice/api/v1/admin/accounts/{accountId}/agentGroups", false),
+    invoke("console_choices", { param: "agentGroupId", values: {} }),
+    invoke("console_history", { query: "" }),
+  ]).then((replies) => done(replies.map((r) => JSON.stringify(r))), (e) => done(["error " + JSON.stringify(e)]));
 "#;
 
 fn files_under(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
@@ -105,6 +124,26 @@ async fn no_token_reaches_logs_files_dom_or_ipc() -> Result<()> {
             "the page reached call_api: {raw_api}"
         );
         seen.extend(replies.iter().map(|r| r.to_string()));
+        let console = app.client.execute_async(ASK_CONSOLE, vec![]).await?;
+        let console = console.as_array().context("console replies")?;
+        ensure!(console.len() == 7, "console replies: {console:?}");
+        for withheld in &console[2..4] {
+            ensure!(
+                withheld
+                    .as_str()
+                    .unwrap_or("")
+                    .contains(r#""kind":"withheld""#),
+                "a credential answer was shown: {withheld}"
+            );
+        }
+        ensure!(
+            fake.count("POST", "/voice/api/v1/admin/token") == 1,
+            "the console did not create an API token"
+        );
+        seen.extend(console.iter().map(|r| r.to_string()));
+        app.click("nav-console").await?;
+        app.visible("console-view").await?;
+        seen.push(app.client.source().await?);
         app.click("nav-agent").await?;
         app.click("signout").await?;
         app.visible("signin-view").await?;

@@ -146,3 +146,29 @@ pub(crate) async fn group_agents(
         .collect();
     Json(agents).into_response()
 }
+
+/// `POST /voice/api/v1/admin/token`: a new permanent API token, as plain
+/// text (each call makes another, as the real one does).
+pub(crate) async fn create_api_token(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    if let Err(r) = authenticate(&st, &headers, &uri) {
+        return r;
+    }
+    let token = st.vault().issue_api_token();
+    ([(axum::http::header::CONTENT_TYPE, "text/plain")], token).into_response()
+}
+
+/// `GET /voice/api/v1/admin/token`: every API token of the user.
+pub(crate) async fn api_tokens(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    if let Err(r) = authenticate(&st, &headers, &uri) {
+        return r;
+    }
+    Json(st.vault().api_tokens()).into_response()
+}

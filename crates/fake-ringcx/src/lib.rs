@@ -101,6 +101,10 @@ fn router(state: AppState) -> Router {
             "/voice/api/v1/admin/accounts/{account_id}/dialGroups/{group}/campaigns",
             get(admin::campaigns),
         )
+        .route(
+            "/voice/api/v1/admin/token",
+            get(admin::api_tokens).post(admin::create_api_token),
+        )
         .fallback(ringcx_api::fallback)
         .layer(middleware::from_fn_with_state(state.clone(), log::layer))
         .with_state(state)

@@ -163,6 +163,7 @@ pub(crate) struct Vault {
     cx_access: HashMap<String, CxAccess>,
     cx_refresh: HashMap<String, CxRefresh>,
     issued: Vec<String>,
+    api_tokens: Vec<String>,
     /// Issue opaque RingCX access tokens instead of JWTs.
     pub opaque_cx: bool,
 }
@@ -171,6 +172,19 @@ impl Vault {
     fn new_session(&mut self) -> u64 {
         self.next_session += 1;
         self.next_session
+    }
+
+    /// A permanent API token (`POST /voice/api/v1/admin/token`), kept with
+    /// every other secret so leak tests look for it too.
+    pub fn issue_api_token(&mut self) -> String {
+        let token = random_b64(32);
+        self.remember(&token);
+        self.api_tokens.push(token.clone());
+        token
+    }
+
+    pub fn api_tokens(&self) -> Vec<String> {
+        self.api_tokens.clone()
     }
 
     fn remember(&mut self, secret: &str) {

@@ -89,8 +89,9 @@ impl Operation {
             .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
     }
 
-    /// Whether the answer is itself a credential (the Token tag: a
-    /// permanent API token), so it must never reach the window.
+    /// Whether the answer is itself a credential: `/admin/token` creates
+    /// and lists permanent API tokens (the spec files it under "Legacy
+    /// Auth"), so its answer must never reach the window.
     pub fn answers_a_credential(&self) -> bool {
         self.tag.eq_ignore_ascii_case("token") || self.path.ends_with("/admin/token")
     }

@@ -905,3 +905,27 @@ async fn pickers_list_the_ids_a_form_needs() {
         .unwrap();
     assert_eq!(gates.len(), 3);
 }
+
+#[tokio::test]
+async fn a_credential_answer_never_leaves_rust() {
+    let w = world().await;
+    let d = w.signed_in().await;
+    let mut create = request("POST", "/voice/api/v1/admin/token");
+    create.confirmed = true;
+    let made = d.console_send(create).await.unwrap();
+    let listed = d
+        .console_send(request("GET", "/voice/api/v1/admin/token"))
+        .await
+        .unwrap();
+    for answer in [&made, &listed] {
+        assert_eq!(
+            (answer.status, answer.kind),
+            (200, crate::console::AnswerKind::Withheld)
+        );
+        for token in w.fake.issued_tokens() {
+            assert!(!answer.text.contains(&token), "{answer:?}");
+            assert!(!format!("{answer:?}").contains(&token));
+        }
+    }
+    assert!(made.size > 0);
+}
