@@ -145,3 +145,13 @@ export const consoleName = (id, name) => call("console_name", { id, name });
 
 /** @type {(param: string, values: Record<string, string>) => Promise<import("./wire").Choice[]>} */
 export const consoleChoices = (param, values) => call("console_choices", { param, values });
+
+/**
+ * Calls `handler` with the console's longest rate-limit wait, or null when
+ * no call waits.
+ * @param {(wait: import("./wire").Wait | null) => void} handler
+ */
+export function onConsoleWait(handler) {
+  if (!tauri || !tauri.event) return Promise.resolve(() => {});
+  return tauri.event.listen("console-wait", (/** @type {{payload: import("./wire").Wait | null}} */ event) => handler(event.payload));
+}

@@ -185,3 +185,17 @@ at: number, method: string, path: string, values: { [key in string]: string }, q
 name: string | null, };
 
 export type Choice = { value: string, label: string, };
+
+export type Wait = { 
+/**
+ * When it may go, in milliseconds since 1970.
+ */
+until: number, 
+/**
+ * The operation, e.g. `POST /voice/api/v1/admin/accounts/{accountId}/campaignLeads/leadSearch`.
+ */
+operation: string, 
+/**
+ * Why: the stated limit, or the server's 429.
+ */
+reason: string, };

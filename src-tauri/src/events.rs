@@ -1,18 +1,31 @@
-//! The desk's status changes, passed on to the window as one event.
+//! The desk's status changes and the console's rate-limit waits, passed on
+//! to the window as events.
 
 use engage::Desk;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use crate::SESSION_EVENT;
 
-/// Emits every status the desk publishes, for as long as the app runs.
+/// The event carrying the console's longest rate-limit wait (or null).
+pub const CONSOLE_WAIT_EVENT: &str = "console-wait";
+
+/// Emits every status the desk publishes, and every change of the
+/// console's waits, for as long as the app runs.
 pub fn forward<R: Runtime>(app: &AppHandle<R>) {
-    let mut rx = app.state::<Desk>().subscribe();
-    let app = app.clone();
+    let mut statuses = app.state::<Desk>().subscribe();
+    let emitter = app.clone();
     tauri::async_runtime::spawn(async move {
-        while rx.changed().await.is_ok() {
-            let status = rx.borrow_and_update().clone();
-            let _ = app.emit(SESSION_EVENT, &status);
+        while statuses.changed().await.is_ok() {
+            let status = statuses.borrow_and_update().clone();
+            let _ = emitter.emit(SESSION_EVENT, &status);
+        }
+    });
+    let mut waits = app.state::<Desk>().subscribe_console_waits();
+    let emitter = app.clone();
+    tauri::async_runtime::spawn(async move {
+        while waits.changed().await.is_ok() {
+            let wait = waits.borrow_and_update().clone();
+            let _ = emitter.emit(CONSOLE_WAIT_EVENT, &wait);
         }
     });
 }

@@ -44,6 +44,7 @@ pub fn declarations() -> String {
         engage::console::Answer::decl(&cfg),
         engage::console::HistoryEntry::decl(&cfg),
         engage::console::Choice::decl(&cfg),
+        engage::console::Wait::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/src/wire.rs: do not edit.\n\

@@ -167,3 +167,66 @@ async fn find_fill_send_and_confirm_a_change() -> Result<()> {
     })
     .await
 }
+
+/// Sends lead searches from the page, as the console does, without waiting.
+const SEARCH_LEADS: &str = r#"
+  const invoke = window.__TAURI__.core.invoke;
+  const request = {
+    method: "POST",
+    path: "/voice/api/v1/admin/accounts/{accountId}/campaignLeads/leadSearch",
+    values: {}, query: [], body: "{}", confirmed: true,
+  };
+  window.__leads = Promise.all(Array.from({ length: arguments[0] }, () =>
+    invoke("console_send", { request }).then((a) => a.status, (e) => "error " + JSON.stringify(e))));
+  return true;
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lead_search_past_its_limit_counts_down_then_succeeds() -> Result<()> {
+    let fake = FakeServer::start(0).await?;
+    let world = World::start()?;
+    app::run("console_limit", &world, &[], async |app| {
+        flows::sign_in_with_token(app, &fake).await?;
+        app.click("nav-console").await?;
+        app.visible("console-view").await?;
+        // 16 searches at once: the stated limit is 15 in 10 s.
+        app.client.execute(SEARCH_LEADS, vec![16.into()]).await?;
+        let shown = app
+            .wait_text("console-wait", |t| t.starts_with("Waiting "))
+            .await?;
+        ensure!(
+            shown.contains("15 calls in 10 s"),
+            "the countdown does not say why: {shown:?}"
+        );
+        let statuses = app
+            .client
+            .execute_async(
+                "window.__leads.then(arguments[arguments.length - 1]);",
+                vec![],
+            )
+            .await?;
+        let statuses = statuses.as_array().context("statuses")?;
+        ensure!(
+            statuses.len() == 16 && statuses.iter().all(|s| s == 200),
+            "statuses: {statuses:?}"
+        );
+        app.until("the countdown to go", || async {
+            Ok(!app.find("console-wait").await?.is_displayed().await?)
+        })
+        .await?;
+        Ok(())
+    })
+    .await?;
+    // The app kept to the limit: the fake never had to refuse.
+    let searches: Vec<u16> = fake
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/campaignLeads/leadSearch"))
+        .map(|r| r.status)
+        .collect();
+    ensure!(
+        searches.len() == 16 && searches.iter().all(|s| *s == 200),
+        "{searches:?}"
+    );
+    Ok(())
+}

@@ -299,7 +299,31 @@ function onListKey(event) {
   }
 }
 
+/** @type {import("../wire").Wait | null} */
+let waiting = null;
+let ticker = 0;
+
+// The countdown of a call held back by a rate limit, once a second.
+function showWait() {
+  const el = $("[data-testid=console-wait]");
+  if (!waiting) {
+    el.hidden = true;
+    el.textContent = "";
+    clearInterval(ticker);
+    ticker = 0;
+    return;
+  }
+  const left = Math.max(0, Math.ceil((waiting.until - Date.now()) / 1000));
+  el.textContent = `Waiting ${left} s for RingCX's rate limit (${waiting.reason}), then sending.`;
+  el.hidden = false;
+}
+
 export function init() {
+  ipc.onConsoleWait((wait) => {
+    waiting = wait;
+    showWait();
+    if (wait && !ticker) ticker = window.setInterval(showWait, 250);
+  });
   const box = $("[data-testid=console-search]");
   box.addEventListener("input", () => search().catch((e) => showError(e.message)));
   box.addEventListener("keydown", (event) => {

@@ -172,3 +172,39 @@ pub(crate) async fn api_tokens(
     }
     Json(st.vault().api_tokens()).into_response()
 }
+
+/// `POST .../campaignLeads/leadSearch`: a few leads, under the operation's
+/// own stated limit (15 in 10 s, 60 in 30 s per sub-account), past which it
+/// answers 429 with `Retry-After`.
+pub(crate) async fn lead_search(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    Path(account_id): Path<String>,
+) -> Response {
+    let k = match account(&st, &headers, &uri, &account_id) {
+        Ok(k) => k,
+        Err(r) => return r,
+    };
+    if let Err(wait) = st.take_lead_search(&account_id) {
+        return (
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            [(axum::http::header::RETRY_AFTER, wait.to_string())],
+            Json(json!({"generalMessage": "Too Many Requests", "details": "Lead search rate limit exceeded"})),
+        )
+            .into_response();
+    }
+    let leads: Vec<Value> = (0..3u64)
+        .map(|j| {
+            let first = ["Ana", "Bo", "Cy"][j as usize];
+            json!({
+                "leadId": base(k) + 5000 + j,
+                "firstName": first,
+                "lastName": "Lead",
+                "leadPhone": format!("+1650555{:04}", 100 + j),
+                "leadState": "READY",
+            })
+        })
+        .collect();
+    Json(leads).into_response()
+}

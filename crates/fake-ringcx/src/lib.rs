@@ -102,6 +102,10 @@ fn router(state: AppState) -> Router {
             get(admin::campaigns),
         )
         .route(
+            "/voice/api/v1/admin/accounts/{account_id}/campaignLeads/leadSearch",
+            post(admin::lead_search),
+        )
+        .route(
             "/voice/api/v1/admin/token",
             get(admin::api_tokens).post(admin::create_api_token),
         )

@@ -42,6 +42,8 @@ pub(crate) struct Shared {
     users: Mutex<UsersCache>,
     exchanges: Mutex<HashMap<String, VecDeque<Instant>>>,
     oauth_calls: Mutex<VecDeque<Instant>>,
+    /// Lead searches per sub-account, for their stated limit.
+    lead_searches: Mutex<HashMap<String, VecDeque<Instant>>>,
     /// Told of every request as it is logged, for tests that wait on one.
     logged: tokio::sync::watch::Sender<u64>,
     /// Bumped to let every request held by a `Hang` fault go.
@@ -58,6 +60,7 @@ impl Shared {
             users: Mutex::default(),
             exchanges: Mutex::default(),
             oauth_calls: Mutex::default(),
+            lead_searches: Mutex::default(),
             logged: tokio::sync::watch::channel(0).0,
             released: tokio::sync::watch::channel(0).0,
         }
@@ -170,6 +173,36 @@ impl Shared {
         let mut all = lock(&self.exchanges);
         let slots = all.entry(owner.to_string()).or_default();
         take_slot(slots, limit, Instant::now())
+    }
+
+    /// Takes a lead-search slot for a sub-account under its stated limits
+    /// (15 in 10 s and 60 in 30 s), or says how many seconds to wait.
+    pub fn take_lead_search(&self, account: &str) -> Result<(), u64> {
+        let mut all = lock(&self.lead_searches);
+        let calls = all.entry(account.to_string()).or_default();
+        let now = Instant::now();
+        while calls
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(30))
+        {
+            calls.pop_front();
+        }
+        let mut wait = Duration::ZERO;
+        for (limit, window) in [(15usize, 10u64), (60, 30)] {
+            let window = Duration::from_secs(window);
+            let inside: Vec<&Instant> = calls
+                .iter()
+                .filter(|t| now.duration_since(**t) < window)
+                .collect();
+            if inside.len() >= limit {
+                wait = wait.max(window - now.duration_since(*inside[inside.len() - limit]));
+            }
+        }
+        if !wait.is_zero() {
+            return Err(wait.as_secs() + u64::from(wait.subsec_nanos() > 0));
+        }
+        calls.push_back(now);
+        Ok(())
     }
 
     /// Counts a call to the OAuth endpoints and returns how many of the

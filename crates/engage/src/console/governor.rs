@@ -16,6 +16,13 @@ use std::time::{Duration, Instant};
 
 use crate::catalogue::Limit;
 
+/// The server counts a window from when calls arrive, which can be later
+/// for the first call (a new connection) than for the last: each window is
+/// kept a tenth longer here, a second at most, so the app stays inside it.
+pub fn margin(window: Duration) -> Duration {
+    (window / 10).min(Duration::from_secs(1))
+}
+
 /// What RingCX allows an operation that states no limit of its own.
 pub const DEFAULT_LIMIT: Limit = Limit {
     requests: 120,
@@ -62,11 +69,11 @@ impl Governor {
         let track = tracks
             .entry((operation.to_string(), sub_account.to_string()))
             .or_default();
-        let longest = limits
-            .iter()
-            .map(|l| Duration::from_secs(u64::from(l.per_secs)))
-            .max()
-            .unwrap_or_default();
+        let window_of = |l: &Limit| {
+            let w = Duration::from_secs(u64::from(l.per_secs));
+            w + margin(w)
+        };
+        let longest = limits.iter().map(window_of).max().unwrap_or_default();
         while track
             .sent
             .front()
@@ -78,7 +85,7 @@ impl Governor {
             .paused_until
             .map_or(Duration::ZERO, |until| until.saturating_duration_since(now));
         for limit in limits {
-            let window = Duration::from_secs(u64::from(limit.per_secs));
+            let window = window_of(limit);
             let inside: Vec<&Instant> = track
                 .sent
                 .iter()
@@ -141,11 +148,13 @@ mod tests {
                 Ok(())
             );
         }
-        // The 121st waits until the first leaves the minute.
+        // The 121st waits until the first leaves the minute (and its margin).
+        assert_eq!(margin(secs(60)), secs(1));
+        assert_eq!(margin(secs(3)), Duration::from_millis(300));
         let now = t0 + secs(1);
-        assert_eq!(g.reserve("op", "A", &limits_for(&[]), now), Err(secs(59)));
+        assert_eq!(g.reserve("op", "A", &limits_for(&[]), now), Err(secs(60)));
         assert_eq!(
-            g.reserve("op", "A", &limits_for(&[]), t0 + secs(60)),
+            g.reserve("op", "A", &limits_for(&[]), t0 + secs(61)),
             Ok(())
         );
     }
@@ -157,20 +166,21 @@ mod tests {
         for i in 0..12 {
             g.reserve("preview", "A", &PREVIEW, t0 + secs(i)).unwrap();
         }
-        // The 30 s window is full: the first call leaves it at t0 + 30.
+        // The 30 s window (31 with its margin) is full: the first call
+        // leaves it at t0 + 31.
         assert_eq!(
             g.reserve("preview", "A", &PREVIEW, t0 + secs(12)),
-            Err(secs(18))
+            Err(secs(19))
         );
-        for i in 30..36 {
+        for i in 31..37 {
             g.reserve("preview", "A", &PREVIEW, t0 + secs(i)).unwrap();
         }
-        // 18 in the minute: now the 60 s window decides (the first leaves at 60).
+        // 18 in the minute: now the 60 s window decides (the first leaves at 61).
         assert_eq!(
             g.reserve("preview", "A", &PREVIEW, t0 + secs(42)),
-            Err(secs(18))
+            Err(secs(19))
         );
-        assert_eq!(g.reserve("preview", "A", &PREVIEW, t0 + secs(60)), Ok(()));
+        assert_eq!(g.reserve("preview", "A", &PREVIEW, t0 + secs(61)), Ok(()));
     }
 
     #[test]
@@ -210,10 +220,10 @@ mod tests {
         }];
         g.reserve("x", "A", &two, t0).unwrap();
         g.reserve("x", "A", &two, t0 + secs(1)).unwrap();
-        for i in 2..10 {
+        for i in 2..11 {
             assert!(g.reserve("x", "A", &two, t0 + secs(i)).is_err());
         }
-        // Only the two calls made count: the first leaves at 10.
-        assert_eq!(g.reserve("x", "A", &two, t0 + secs(10)), Ok(()));
+        // Only the two calls made count: the first leaves at 10 + 1.
+        assert_eq!(g.reserve("x", "A", &two, t0 + secs(11)), Ok(()));
     }
 }

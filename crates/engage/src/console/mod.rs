@@ -14,4 +14,4 @@ pub use fill::{fill, SessionIds};
 pub use governor::{limits_for, Governor, DEFAULT_LIMIT};
 pub use history::{History, HistoryEntry};
 pub use pickers::{Choice, Picker};
-pub use wire::{Answer, AnswerKind, Form, FormParam, OpSummary, Request};
+pub use wire::{Answer, AnswerKind, Form, FormParam, OpSummary, Request, Wait};

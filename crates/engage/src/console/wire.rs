@@ -172,3 +172,16 @@ pub struct Answer {
     /// Seconds the call waited for the rate limits before it went out.
     pub waited_secs: u64,
 }
+
+/// A call held back by a rate limit, for the window's countdown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Wait {
+    /// When it may go, in milliseconds since 1970.
+    #[ts(type = "number")]
+    pub until: u64,
+    /// The operation, e.g. `POST /voice/api/v1/admin/accounts/{accountId}/campaignLeads/leadSearch`.
+    pub operation: String,
+    /// Why: the stated limit, or the server's 429.
+    pub reason: String,
+}

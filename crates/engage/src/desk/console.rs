@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::catalogue::Catalogue;
+use crate::console::Wait;
 use crate::console::{
     self, Answer, Choice, Form, History, HistoryEntry, OpSummary, Request, SessionIds,
 };
@@ -96,6 +97,24 @@ impl Desk {
         Ok(console::pickers::choices(picker, &listed.body))
     }
 
+    /// The longest rate-limit wait under way (none when no call waits),
+    /// for the window's countdown.
+    pub fn subscribe_console_waits(&self) -> tokio::sync::watch::Receiver<Option<Wait>> {
+        self.waits.subscribe()
+    }
+
+    /// Marks call `id` as waiting (or done with `None`) and publishes the
+    /// longest wait left.
+    fn set_wait(&self, id: u64, wait: Option<Wait>) {
+        let mut waiting = guard(&self.waiting);
+        match wait {
+            Some(w) => waiting.insert(id, w),
+            None => waiting.remove(&id),
+        };
+        let longest = waiting.values().max_by_key(|w| w.until).cloned();
+        self.waits.send_replace(longest);
+    }
+
     /// The current profile's console history.
     fn history(&self) -> Arc<History> {
         let profile = guard(&self.settings).settings.current.clone();
@@ -181,13 +200,38 @@ impl Desk {
         let sub_account = ids.account_id.clone().unwrap_or_default();
         let started = Instant::now();
         let mut tries = 0;
+        let call = self
+            .next_id
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let stated = op.map(|o| o.limits.clone()).unwrap_or_default();
         loop {
             while let Err(wait) = self
                 .governor
                 .reserve(&key, &sub_account, &limits, Instant::now())
             {
+                let reason = if tries > 0 {
+                    "RingCX answered 429 Too Many Requests".to_string()
+                } else if stated.is_empty() {
+                    "120 calls a minute".to_string()
+                } else {
+                    stated
+                        .iter()
+                        .map(|l| format!("{} calls in {} s", l.requests, l.per_secs))
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                };
+                let until = std::time::SystemTime::now() + wait;
+                self.set_wait(
+                    call,
+                    Some(Wait {
+                        until: crate::clock::unix_millis(until),
+                        operation: key.clone(),
+                        reason,
+                    }),
+                );
                 tokio::time::sleep(wait).await;
             }
+            self.set_wait(call, None);
             let sent = Instant::now();
             let reply = session.send(&method, &path, &query, body.as_ref()).await?;
             if reply.status == 429 && tries < RETRIES_AFTER_429 {

@@ -93,6 +93,9 @@ pub struct Desk {
     history_dir: Option<PathBuf>,
     /// The current profile's history, opened when first needed.
     history: Mutex<Option<(String, Arc<crate::console::History>)>>,
+    /// Calls held back by a rate limit, by call; the longest is published.
+    waiting: Mutex<std::collections::BTreeMap<u64, crate::console::Wait>>,
+    waits: watch::Sender<Option<crate::console::Wait>>,
 }
 
 /// Locks a std mutex whose data stays valid whatever a panicking holder did.
@@ -117,6 +120,8 @@ impl Desk {
             locks_dir: config.data_dir.as_ref().map(|d| d.join("locks")),
             history_dir: config.data_dir.map(|d| d.join("history")),
             history: Mutex::new(None),
+            waiting: Mutex::default(),
+            waits: watch::channel(None).0,
             settings: Mutex::new(settings),
             current: RwLock::new(None),
             pending: Mutex::new(None),

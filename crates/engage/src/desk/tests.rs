@@ -797,15 +797,25 @@ async fn the_console_waits_out_a_429_and_then_shows_the_answer() {
         )
         .with_times(1),
     );
-    let answer = tokio::time::timeout(
-        Duration::from_secs(60),
-        d.console_send(request("GET", GROUPS)),
-    )
+    let mut waits = d.subscribe_console_waits();
+    let sending = d.console_send(request("GET", GROUPS));
+    let watching = async {
+        // The wait is published while it lasts, then cleared.
+        waits.wait_for(|w| w.is_some()).await.unwrap();
+        let wait = waits.borrow().clone().unwrap();
+        waits.wait_for(|w| w.is_none()).await.unwrap();
+        wait
+    };
+    let (answer, wait) = tokio::time::timeout(Duration::from_secs(60), async {
+        tokio::join!(sending, watching)
+    })
     .await
-    .unwrap()
     .unwrap();
+    let answer = answer.unwrap();
     assert_eq!(answer.status, 200);
     assert!(answer.waited_secs >= 1, "{answer:?}");
+    assert_eq!(wait.operation, format!("GET {GROUPS}"));
+    assert!(wait.reason.contains("429"), "{wait:?}");
 }
 
 #[tokio::test]
