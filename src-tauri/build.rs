@@ -31,6 +31,7 @@ const COMMANDS: &[&str] = &[
     "console_history",
     "console_name",
     "console_choices",
+    "console_choose_file",
 ];
 
 fn main() {

@@ -155,3 +155,6 @@ export function onConsoleWait(handler) {
   if (!tauri || !tauri.event) return Promise.resolve(() => {});
   return tauri.event.listen("console-wait", (/** @type {{payload: import("./wire").Wait | null}} */ event) => handler(event.payload));
 }
+
+/** @type {() => Promise<string | null>} */
+export const consoleChooseFile = () => call("console_choose_file");

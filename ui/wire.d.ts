@@ -1,7 +1,7 @@
 // Generated from the Rust types by src-tauri/src/wire.rs: do not edit.
 // `make wire` writes it again; tests/contract.rs fails when it is stale.
 
-export type ErrorCode = "invalid_port" | "invalid_url" | "missing_client_id" | "port_in_use" | "sign_in_in_progress" | "sign_in_cancelled" | "sign_in_timed_out" | "browser_failed" | "access_denied" | "state_mismatch" | "redirect_not_registered" | "code_invalid" | "code_expired" | "grant_not_allowed" | "invalid_client" | "bad_credentials" | "pasted_token_expired" | "session_ended" | "exchange_rejected" | "no_agent" | "unknown_agent" | "needs_manage_users" | "forbidden" | "rate_limited" | "server_error" | "rejected" | "bad_response" | "too_large" | "network" | "not_signed_in" | "keychain_unavailable" | "keychain_locked" | "saved_session_locked" | "keychain_corrupt" | "invalid_api_path" | "needs_confirmation" | "invalid_body" | "missing_path_param" | "invalid_method" | "renewed_not_resent" | "invalid_profile_name" | "signed_in" | "users_not_loaded" | "user_not_found" | "settings_changed" | "saved_session_outdated" | "signed_out_elsewhere";
+export type ErrorCode = "invalid_port" | "invalid_url" | "missing_client_id" | "port_in_use" | "sign_in_in_progress" | "sign_in_cancelled" | "sign_in_timed_out" | "browser_failed" | "access_denied" | "state_mismatch" | "redirect_not_registered" | "code_invalid" | "code_expired" | "grant_not_allowed" | "invalid_client" | "bad_credentials" | "pasted_token_expired" | "session_ended" | "exchange_rejected" | "no_agent" | "unknown_agent" | "needs_manage_users" | "forbidden" | "rate_limited" | "server_error" | "rejected" | "bad_response" | "too_large" | "network" | "not_signed_in" | "keychain_unavailable" | "keychain_locked" | "saved_session_locked" | "keychain_corrupt" | "invalid_api_path" | "needs_confirmation" | "invalid_body" | "no_file_chosen" | "file_unreadable" | "missing_path_param" | "invalid_method" | "renewed_not_resent" | "invalid_profile_name" | "signed_in" | "users_not_loaded" | "user_not_found" | "settings_changed" | "saved_session_outdated" | "signed_out_elsewhere";
 
 export type ShellCode = "clipboard" | "updates_unavailable" | "update_check_failed" | "no_update" | "update_install_failed";
 
@@ -148,7 +148,11 @@ body: string,
 /**
  * The user confirmed a method other than GET.
  */
-confirmed: boolean, };
+confirmed: boolean, 
+/**
+ * For an upload: the local file's path (Rust reads it).
+ */
+file: string, };
 
 export type AnswerKind = "json" | "text" | "binary" | "withheld" | "empty";
 

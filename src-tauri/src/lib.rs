@@ -75,6 +75,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, desk: Desk) -> tauri:
         .plugin(window_state::plugin())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_updater::Builder::new().build())
         .invoke_handler(tauri::generate_handler![
             commands::session::app_info,
@@ -106,6 +107,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, desk: Desk) -> tauri:
             commands::console::console_history,
             commands::console::console_name,
             commands::console::console_choices,
+            commands::console::console_choose_file,
         ])
 }
 

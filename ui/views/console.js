@@ -153,6 +153,7 @@ async function open(method, path, button) {
     form = null;
     $("#console-params").replaceChildren();
     $("#console-body-box").hidden = true;
+    $("#console-file-box").hidden = true;
     setText($("#console-summary"), "");
     if (button) showError(e.message);
     return;
@@ -162,9 +163,10 @@ async function open(method, path, button) {
   const notes = [form.op.summary];
   if (form.limits) notes.push(`Rate limit: ${form.limits}.`);
   if (form.credential) notes.push("Its answer is a credential: Engage Desk does not show it.");
-  if (form.upload) notes.push("Uploads are not sent from the console yet.");
+  if (form.upload) notes.push("An upload: choose the file; it is sent as multipart/form-data.");
   setText($("#console-summary"), notes.join(" "));
   $("#console-params").replaceChildren(...form.params.flatMap(field));
+  $("#console-file-box").hidden = !form.upload;
   $("#console-body-box").hidden = form.body === null;
   /** @type {HTMLTextAreaElement} */ ($("[data-testid=console-body]")).value = form.body ?? "";
   hideConfirm();
@@ -233,6 +235,7 @@ function request(confirmed) {
     query,
     body: bodyBox.hidden ? "" : /** @type {HTMLTextAreaElement} */ ($("[data-testid=console-body]")).value,
     confirmed,
+    file: $("#console-file-box").hidden ? "" : /** @type {HTMLInputElement} */ ($("[data-testid=console-file]")).value,
   };
 }
 
@@ -342,6 +345,14 @@ export function init() {
     send(false);
   });
   $("[data-testid=console-confirm]").addEventListener("click", () => send(true));
+  $("[data-testid=console-choose-file]").addEventListener("click", async () => {
+    try {
+      const path = await ipc.consoleChooseFile();
+      if (path) /** @type {HTMLInputElement} */ ($("[data-testid=console-file]")).value = path;
+    } catch (e) {
+      showError(e.message);
+    }
+  });
   $("[data-testid=console-history-search]").addEventListener("input", () => history().catch((e) => showError(e.message)));
   $("[data-testid=console-copy-curl]").addEventListener("click", async () => {
     clearError();

@@ -185,6 +185,12 @@ pub enum Error {
     #[error("The body is not JSON ({reason}). Fix it, or leave it empty.")]
     InvalidBody { reason: String },
 
+    #[error("Choose a file to upload first.")]
+    NoFileChosen,
+
+    #[error("Engage Desk could not read {path:?}: {reason}. Choose another file, or check that this one can be opened.")]
+    FileUnreadable { path: String, reason: String },
+
     #[error("Fill in {name}: the path needs it.")]
     MissingPathParam { name: String },
 

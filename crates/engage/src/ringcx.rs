@@ -109,7 +109,7 @@ impl RingCx {
         method: &str,
         path: &ApiPath,
         query: &[(String, String)],
-        body: Option<&Value>,
+        body: Option<&Payload>,
         limit: usize,
     ) -> Result<Reply, Error> {
         let method = parse_method(method)?;
@@ -122,10 +122,50 @@ impl RingCx {
         if !query.is_empty() {
             request = request.query(query);
         }
-        if let Some(body) = body {
-            request = request.json(body);
+        match body {
+            Some(Payload::Json(v)) => request = request.json(v),
+            // Built again for each send (a renewal may send it twice).
+            Some(Payload::File(f)) => {
+                let part = reqwest::multipart::Part::bytes(f.bytes.clone())
+                    .file_name(f.file_name.clone())
+                    .mime_str(&f.mime)
+                    .map_err(|_| Error::InvalidBody {
+                        reason: format!("{} is not a content type", f.mime),
+                    })?;
+                request =
+                    request.multipart(reqwest::multipart::Form::new().part(f.field.clone(), part));
+            }
+            None => {}
         }
         self.http.send(Service::RingCx, request, limit).await
+    }
+}
+
+/// What a request carries.
+#[derive(Clone, PartialEq)]
+pub enum Payload {
+    Json(Value),
+    /// One file as `multipart/form-data`, as every upload of the API takes.
+    File(FilePart),
+}
+
+/// A file read in Rust for an upload; the window never holds its bytes.
+#[derive(Clone, PartialEq)]
+pub struct FilePart {
+    pub field: String,
+    pub file_name: String,
+    pub mime: String,
+    pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for Payload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Payload::Json(_) => f.write_str("Payload::Json(..)"),
+            Payload::File(p) => {
+                write!(f, "Payload::File({}, {} bytes)", p.file_name, p.bytes.len())
+            }
+        }
     }
 }
 

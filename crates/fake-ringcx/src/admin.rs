@@ -208,3 +208,42 @@ pub(crate) async fn lead_search(
         .collect();
     Json(leads).into_response()
 }
+
+/// `POST .../campaigns/{campaignId}/leadLoader/preview`: a multipart upload
+/// of a lead file. Answers what it received (name, size, SHA-256), so a
+/// test can tell the bytes arrived whole, and a `transactionId` for the
+/// process step.
+pub(crate) async fn lead_loader_preview(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    Path((account_id, _campaign)): Path<(String, u64)>,
+    mut form: axum::extract::Multipart,
+) -> Response {
+    if let Err(r) = account(&st, &headers, &uri, &account_id) {
+        return r;
+    }
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or("").to_string();
+        let Ok(bytes) = field.bytes().await else {
+            break;
+        };
+        return Json(json!({
+            "transactionId": format!("tx-{}", crate::sha256_hex(&bytes).get(..12).unwrap_or("0")),
+            "fileName": name,
+            "size": bytes.len(),
+            "sha256": crate::sha256_hex(&bytes),
+            "leadsAccepted": bytes.iter().filter(|b| **b == b'\n').count().saturating_sub(1),
+        }))
+        .into_response();
+    }
+    errors::ringcx(
+        axum::http::StatusCode::BAD_REQUEST,
+        "Required request part 'file' is not present",
+        None,
+        uri.path(),
+    )
+}

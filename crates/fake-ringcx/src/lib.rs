@@ -45,6 +45,15 @@ pub use tls::TestCa;
 use server::Listener;
 use state::{AppState, Shared};
 
+/// The SHA-256 of `bytes`, in lower-case hex (what the upload answers name).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// Where `start_tls` serves RingCentral and RingCX: two addresses, as two
 /// hosts. macOS answers only on 127.0.0.1 unless told otherwise, so there
 /// the two are two ports of it.
@@ -104,6 +113,10 @@ fn router(state: AppState) -> Router {
         .route(
             "/voice/api/v1/admin/accounts/{account_id}/campaignLeads/leadSearch",
             post(admin::lead_search),
+        )
+        .route(
+            "/voice/api/v1/admin/accounts/{account_id}/campaigns/{campaign}/leadLoader/preview",
+            post(admin::lead_loader_preview),
         )
         .route(
             "/voice/api/v1/admin/token",

@@ -59,3 +59,15 @@ pub async fn console_choices(
 ) -> Result<Vec<Choice>> {
     Ok(desk.console_choices(&param, &values).await?)
 }
+
+/// The native open dialog, for an upload: the path of the chosen file (the
+/// file itself is read in Rust when the request is sent), or none.
+#[tauri::command]
+pub async fn console_choose_file<R: Runtime>(app: AppHandle<R>) -> Option<String> {
+    use tauri_plugin_dialog::DialogExt;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog().file().pick_file(move |picked| {
+        let _ = tx.send(picked.and_then(|p| p.into_path().ok()));
+    });
+    rx.await.ok().flatten().map(|p| p.display().to_string())
+}

@@ -188,6 +188,7 @@ mod tests {
             query: vec![("maxRows".into(), "5".into())],
             body: String::new(),
             confirmed: false,
+            file: String::new(),
         }
     }
 

@@ -139,6 +139,9 @@ pub struct Request {
     /// The user confirmed a method other than GET.
     #[serde(default)]
     pub confirmed: bool,
+    /// For an upload: the local file's path (Rust reads it).
+    #[serde(default)]
+    pub file: String,
 }
 
 /// What kind of answer came back.

@@ -172,16 +172,6 @@ impl Desk {
                 path: path.to_string(),
             });
         }
-        let body = match request.body.trim() {
-            "" => None,
-            text => Some(
-                serde_json::from_str::<serde_json::Value>(text).map_err(|e| {
-                    Error::InvalidBody {
-                        reason: e.to_string(),
-                    }
-                })?,
-            ),
-        };
         let query: Vec<(String, String)> = request
             .query
             .into_iter()
@@ -197,6 +187,24 @@ impl Desk {
         );
         let limits = console::limits_for(op.map_or(&[][..], |o| &o.limits));
         let credential = op.is_some_and(|o| o.answers_a_credential());
+        let body = match op.and_then(|o| o.body.as_ref()) {
+            Some(b) if b.content_type.starts_with("multipart/") => {
+                let field = b
+                    .fields
+                    .iter()
+                    .find(|f| f.kind == "file")
+                    .map_or("file", |f| f.name.as_str());
+                Some(console::upload::read(field, &request.file).await?)
+            }
+            _ => match request.body.trim() {
+                "" => None,
+                text => Some(crate::ringcx::Payload::Json(
+                    serde_json::from_str(text).map_err(|e| Error::InvalidBody {
+                        reason: e.to_string(),
+                    })?,
+                )),
+            },
+        };
         let sub_account = ids.account_id.clone().unwrap_or_default();
         let started = Instant::now();
         let mut tries = 0;

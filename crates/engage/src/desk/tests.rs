@@ -679,6 +679,7 @@ fn request(method: &str, path: &str) -> crate::console::Request {
         query: Vec::new(),
         body: String::new(),
         confirmed: false,
+        file: String::new(),
     }
 }
 
@@ -938,4 +939,41 @@ async fn a_credential_answer_never_leaves_rust() {
         }
     }
     assert!(made.size > 0);
+}
+
+#[tokio::test]
+async fn an_upload_is_a_real_multipart_body_with_the_files_bytes() {
+    let w = world().await;
+    let d = w.signed_in().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("leads.csv");
+    let bytes = b"leadPhone,firstName\n+16505550100,Ana\n".to_vec();
+    std::fs::write(&file, &bytes).unwrap();
+    let path = "/voice/api/v1/admin/accounts/{accountId}/campaigns/{campaignId}/leadLoader/preview";
+    let mut r = request("POST", path);
+    r.values.insert("campaignId".into(), "102000".into());
+    r.confirmed = true;
+    assert_eq!(
+        d.console_send(r.clone()).await.unwrap_err().code(),
+        ErrorCode::NoFileChosen
+    );
+    r.file = file.display().to_string();
+    let answer = d.console_send(r).await.unwrap();
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    let sent: serde_json::Value = serde_json::from_str(&answer.text).unwrap();
+    assert_eq!(sent["fileName"], "leads.csv");
+    assert_eq!(sent["size"], bytes.len());
+    assert_eq!(sent["sha256"], fake_ringcx::sha256_hex(&bytes));
+    assert!(sent["transactionId"].is_string());
+    let logged = w
+        .fake
+        .requests()
+        .into_iter()
+        .rev()
+        .find(|r| r.path.ends_with("/leadLoader/preview"))
+        .unwrap();
+    assert!(logged
+        .header("content-type")
+        .unwrap()
+        .starts_with("multipart/form-data; boundary="));
 }

@@ -28,7 +28,7 @@ use crate::http::{Http, Reply, API_BODY_LIMIT, DOCUMENT_LIMIT};
 use crate::limiter::ExchangeLimiter;
 use crate::model::{flatten_users, User};
 use crate::rc::{RcApp, RcClient, RcTokens};
-use crate::ringcx::{api_error, is_expired, is_idempotent, ApiResponse, CxTokens, RingCx};
+use crate::ringcx::{api_error, is_expired, is_idempotent, ApiResponse, CxTokens, Payload, RingCx};
 use crate::users::UserTable;
 use crate::Error;
 
@@ -426,8 +426,9 @@ impl Session {
         query: &[(String, String)],
         body: Option<&Value>,
     ) -> Result<ApiResponse, Error> {
+        let body = body.map(|v| Payload::Json(v.clone()));
         let reply = self
-            .call_reply(method, path, query, body, DOCUMENT_LIMIT)
+            .call_reply(method, path, query, body.as_ref(), DOCUMENT_LIMIT)
             .await?;
         let body = if reply.body.is_empty() {
             Value::Null
@@ -474,7 +475,7 @@ impl Session {
         method: &str,
         path: &ApiPath,
         query: &[(String, String)],
-        body: Option<&Value>,
+        body: Option<&Payload>,
     ) -> Result<Reply, Error> {
         self.send_reply(method, path, query, body, DOCUMENT_LIMIT)
             .await
@@ -486,7 +487,7 @@ impl Session {
         method: &str,
         path: &ApiPath,
         query: &[(String, String)],
-        body: Option<&Value>,
+        body: Option<&Payload>,
         limit: usize,
     ) -> Result<Reply, Error> {
         let reply = self.send_reply(method, path, query, body, limit).await?;
@@ -503,7 +504,7 @@ impl Session {
         method: &str,
         path: &ApiPath,
         query: &[(String, String)],
-        body: Option<&Value>,
+        body: Option<&Payload>,
         limit: usize,
     ) -> Result<Reply, Error> {
         // Counted before anything is sent: a renewal that fails while this
