@@ -18,12 +18,13 @@ esac
 
 if command -v apt-get >/dev/null; then
   # Build: WebKitGTK 4.1 and GTK 3 headers. Tests: Xvfb, WebKitWebDriver, a
-  # private D-Bus, gnome-keyring and secret-tool. Opener: xdg-utils.
+  # private D-Bus, gnome-keyring and secret-tool, xdotool (to answer the
+  # native save dialog). Opener: xdg-utils.
   pkgs=(
     build-essential pkg-config file curl
     libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev librsvg2-dev
     libayatana-appindicator3-dev libxdo-dev
-    xvfb xauth x11-utils xclip webkit2gtk-driver
+    xvfb xauth x11-utils xclip xdotool webkit2gtk-driver
     dbus dbus-x11 gnome-keyring libsecret-tools xdg-utils
   )
   # The UI's unit tests run on Node's own test runner.
@@ -44,7 +45,7 @@ elif command -v dnf >/dev/null; then
     gcc gcc-c++ make pkgconf-pkg-config file curl
     webkit2gtk4.1-devel gtk3-devel libsoup3-devel librsvg2-devel
     libappindicator-gtk3-devel libxdo-devel
-    xorg-x11-server-Xvfb xorg-x11-xauth xclip webkit2gtk4.1 dbus-daemon dbus-tools
+    xorg-x11-server-Xvfb xorg-x11-xauth xclip xdotool webkit2gtk4.1 dbus-daemon dbus-tools
     gnome-keyring libsecret xdg-utils nodejs
   )
   missing=()

@@ -32,6 +32,7 @@ const COMMANDS: &[&str] = &[
     "console_name",
     "console_choices",
     "console_choose_file",
+    "console_save",
 ];
 
 fn main() {

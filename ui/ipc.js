@@ -158,3 +158,6 @@ export function onConsoleWait(handler) {
 
 /** @type {() => Promise<string | null>} */
 export const consoleChooseFile = () => call("console_choose_file");
+
+/** @type {() => Promise<string | null>} */
+export const consoleSave = () => call("console_save");

@@ -108,6 +108,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, desk: Desk) -> tauri:
             commands::console::console_name,
             commands::console::console_choices,
             commands::console::console_choose_file,
+            commands::console::console_save,
         ])
 }
 

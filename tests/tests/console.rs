@@ -280,3 +280,70 @@ async fn an_upload_reaches_the_fake_as_multipart_with_the_files_bytes() -> Resul
     );
     Ok(())
 }
+
+/// Runs xdotool in the world's display; fails on its exit status.
+fn xdotool(world: &World, args: &[&str]) -> Result<String> {
+    let out = world
+        .command("xdotool")
+        .args(args)
+        .output()
+        .context("xdotool (make deps installs it)")?;
+    ensure!(
+        out.status.success(),
+        "xdotool {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wav_recording_saved_to_a_file_has_exactly_the_fakes_bytes() -> Result<()> {
+    let fake = FakeServer::start(0).await?;
+    let world = World::start()?;
+    let target = world.root().join("home").join("segment.wav");
+    app::run("console_save", &world, &[], async |app| {
+        flows::sign_in_with_token(app, &fake).await?;
+        app.click("nav-console").await?;
+        app.type_into("console-search", "recordings segments")
+            .await?;
+        app.until("the recording segment first", || async {
+            Ok(first_op(app).await?.1.ends_with("/segments/{segmentId}"))
+        })
+        .await?;
+        app.click("console-op").await?;
+        param(app, "dialogId").await?.send_keys("7").await?;
+        param(app, "segmentId").await?.send_keys("1").await?;
+        app.click("console-send").await?;
+        app.wait_text("console-status", |t| t == "200").await?;
+        app.wait_text("console-response", |t| t.contains("bytes of audio/wav"))
+            .await?;
+        app.click("console-save").await?;
+        // The real GTK save dialog, answered as a user would: the name
+        // field takes a whole path, Enter saves.
+        app.until("the native save dialog", || {
+            let found = xdotool(&world, &["search", "--name", "Save the answer"]).is_ok();
+            async move { Ok(found) }
+        })
+        .await?;
+        let found = xdotool(&world, &["search", "--name", "Save the answer"])?;
+        let dialog = found.lines().next().unwrap_or("").to_string();
+        xdotool(&world, &["windowfocus", "--sync", &dialog])?;
+        xdotool(&world, &["key", "--window", &dialog, "ctrl+a"])?;
+        xdotool(
+            &world,
+            &["type", "--window", &dialog, &target.display().to_string()],
+        )?;
+        xdotool(&world, &["key", "--window", &dialog, "Return"])?;
+        app.wait_text("console-saved", |t| t.starts_with("Saved to "))
+            .await?;
+        Ok(())
+    })
+    .await?;
+    let saved =
+        std::fs::read(&target).with_context(|| format!("{} was not written", target.display()))?;
+    ensure!(
+        saved == fake_ringcx::recording_wav("7", "1"),
+        "the saved bytes differ"
+    );
+    Ok(())
+}

@@ -278,7 +278,9 @@ async function send(confirmed) {
     const waited = answer.waitedSecs > 0 ? ` (waited ${answer.waitedSecs} s for the rate limit)` : "";
     setText($("[data-testid=console-time]"), `${answer.millis} ms${waited}`);
     setText($("#console-size"), `${answer.size.toLocaleString()} bytes${answer.contentType ? `, ${answer.contentType}` : ""}`);
-    const more = answer.truncated ? "\n… (the answer is longer than the console shows)" : "";
+    $("[data-testid=console-save]").hidden = answer.kind === "withheld" || answer.kind === "empty";
+    setText($("#console-saved"), "");
+    const more = answer.truncated ? "\n… (the answer is longer than the console shows: Save to file… has all of it)" : "";
     $("[data-testid=console-response]").textContent = answer.text + more;
   } catch (e) {
     showError(e.message);
@@ -345,6 +347,15 @@ export function init() {
     send(false);
   });
   $("[data-testid=console-confirm]").addEventListener("click", () => send(true));
+  $("[data-testid=console-save]").addEventListener("click", async () => {
+    clearError();
+    try {
+      const saved = await ipc.consoleSave();
+      if (saved) setText($("#console-saved"), `Saved to ${saved}`);
+    } catch (e) {
+      showError(e.message);
+    }
+  });
   $("[data-testid=console-choose-file]").addEventListener("click", async () => {
     try {
       const path = await ipc.consoleChooseFile();

@@ -191,6 +191,12 @@ pub enum Error {
     #[error("Engage Desk could not read {path:?}: {reason}. Choose another file, or check that this one can be opened.")]
     FileUnreadable { path: String, reason: String },
 
+    #[error("Engage Desk could not write {path:?}: {reason}. Choose another folder.")]
+    FileUnwritable { path: String, reason: String },
+
+    #[error("There is no answer to save. Send a request first.")]
+    NothingToSave,
+
     #[error("Fill in {name}: the path needs it.")]
     MissingPathParam { name: String },
 

@@ -247,3 +247,27 @@ pub(crate) async fn lead_loader_preview(
         uri.path(),
     )
 }
+
+/// `GET .../recordings/dialogs/{dialogId}/segments/{segmentId}`: the
+/// segment as `audio/wav` bytes with a `Content-Disposition` file name.
+pub(crate) async fn recording(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    Path((_rc, _sub, dialog, segment)): Path<(String, String, String, String)>,
+) -> Response {
+    if let Err(r) = authenticate(&st, &headers, &uri) {
+        return r;
+    }
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "audio/wav".to_string()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"dialog-{dialog}-segment-{segment}.wav\""),
+            ),
+        ],
+        crate::recording_wav(&dialog, &segment),
+    )
+        .into_response()
+}

@@ -45,6 +45,31 @@ pub use tls::TestCa;
 use server::Listener;
 use state::{AppState, Shared};
 
+/// The WAV the fake answers for a recording segment: a second of 8 kHz
+/// 8-bit mono, a tone that depends on the ids (so each is its own file).
+pub fn recording_wav(dialog: &str, segment: &str) -> Vec<u8> {
+    let rate: u32 = 8000;
+    let period = 8 + (dialog.len() + segment.len()) % 32;
+    let samples: Vec<u8> = (0..rate as usize)
+        .map(|i| if (i / period) % 2 == 0 { 0xa0 } else { 0x60 })
+        .collect();
+    let mut wav = Vec::with_capacity(44 + samples.len());
+    wav.extend_from_slice(b"RIFF");
+    wav.extend_from_slice(&(36 + samples.len() as u32).to_le_bytes());
+    wav.extend_from_slice(b"WAVEfmt ");
+    wav.extend_from_slice(&16u32.to_le_bytes());
+    wav.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    wav.extend_from_slice(&1u16.to_le_bytes()); // mono
+    wav.extend_from_slice(&rate.to_le_bytes());
+    wav.extend_from_slice(&rate.to_le_bytes()); // bytes a second
+    wav.extend_from_slice(&1u16.to_le_bytes()); // block align
+    wav.extend_from_slice(&8u16.to_le_bytes()); // bits a sample
+    wav.extend_from_slice(b"data");
+    wav.extend_from_slice(&(samples.len() as u32).to_le_bytes());
+    wav.extend_from_slice(&samples);
+    wav
+}
+
 /// The SHA-256 of `bytes`, in lower-case hex (what the upload answers name).
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
@@ -117,6 +142,10 @@ fn router(state: AppState) -> Router {
         .route(
             "/voice/api/v1/admin/accounts/{account_id}/campaigns/{campaign}/leadLoader/preview",
             post(admin::lead_loader_preview),
+        )
+        .route(
+            "/voice/api/cx/integration/v1/accounts/{rc}/sub-accounts/{sub}/recordings/dialogs/{dialog}/segments/{segment}",
+            get(admin::recording),
         )
         .route(
             "/voice/api/v1/admin/token",

@@ -71,3 +71,30 @@ pub async fn console_choose_file<R: Runtime>(app: AppHandle<R>) -> Option<String
     });
     rx.await.ok().flatten().map(|p| p.display().to_string())
 }
+
+/// "Save to file…": the native save dialog offers the server's (or the
+/// operation's) name; Rust writes the last answer there. The chosen path,
+/// or none when the user cancelled.
+#[tauri::command]
+pub async fn console_save<R: Runtime>(
+    app: AppHandle<R>,
+    desk: State<'_, Desk>,
+) -> Result<Option<String>> {
+    use tauri_plugin_dialog::DialogExt;
+    let name = desk
+        .console_save_name()
+        .ok_or(engage::Error::NothingToSave)?;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_title("Save the answer")
+        .set_file_name(&name)
+        .save_file(move |picked| {
+            let _ = tx.send(picked.and_then(|p| p.into_path().ok()));
+        });
+    let Some(path) = rx.await.ok().flatten() else {
+        return Ok(None);
+    };
+    desk.console_save(&path).await?;
+    Ok(Some(path.display().to_string()))
+}

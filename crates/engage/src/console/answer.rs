@@ -130,7 +130,7 @@ mod tests {
             0,
         );
         assert_eq!(a.kind, AnswerKind::Binary);
-        assert_eq!(a.text, "4 bytes of audio/wav");
+        assert!(a.text.starts_with("4 bytes of audio/wav"), "{}", a.text);
         let a = answer(&reply(204, "text/plain", b""), false, 5, "/p".into(), 0);
         assert_eq!(a.kind, AnswerKind::Empty);
     }

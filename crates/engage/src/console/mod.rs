@@ -8,6 +8,7 @@ pub mod fill;
 pub mod governor;
 pub mod history;
 pub mod pickers;
+pub mod save;
 pub mod upload;
 pub mod wire;
 

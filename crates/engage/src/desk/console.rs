@@ -115,6 +115,24 @@ impl Desk {
         self.waits.send_replace(longest);
     }
 
+    /// The name to offer for saving the last answer, if there is one.
+    pub fn console_save_name(&self) -> Option<String> {
+        guard(&self.last_answer)
+            .as_ref()
+            .map(|(name, _)| name.clone())
+    }
+
+    /// Writes the last answer's bytes to `path` (chosen by the user in the
+    /// native save dialog); returns how many.
+    pub async fn console_save(&self, path: &std::path::Path) -> Result<usize, Error> {
+        let bytes = guard(&self.last_answer)
+            .as_ref()
+            .map(|(_, b)| b.clone())
+            .ok_or(Error::NothingToSave)?;
+        console::save::write(path, &bytes).await?;
+        Ok(bytes.len())
+    }
+
     /// The current profile's console history.
     fn history(&self) -> Arc<History> {
         let profile = guard(&self.settings).settings.current.clone();
@@ -252,6 +270,18 @@ impl Desk {
             let waited = started
                 .elapsed()
                 .saturating_sub(Duration::from_millis(millis));
+            *guard(&self.last_answer) = (!credential && !reply.body.is_empty()).then(|| {
+                let disposition = reply
+                    .headers
+                    .get(reqwest::header::CONTENT_DISPOSITION)
+                    .and_then(|v| v.to_str().ok());
+                let name = console::save::suggested_name(
+                    disposition,
+                    op.map_or(&request.path, |o| &o.path),
+                    reply.content_type(),
+                );
+                (name, reply.body.clone())
+            });
             self.history().record(
                 &recorded,
                 reply.status,

@@ -96,6 +96,9 @@ pub struct Desk {
     /// Calls held back by a rate limit, by call; the longest is published.
     waiting: Mutex<std::collections::BTreeMap<u64, crate::console::Wait>>,
     waits: watch::Sender<Option<crate::console::Wait>>,
+    /// The last answer's bytes and the name to offer, for "Save to file…"
+    /// (never a credential's).
+    last_answer: Mutex<Option<(String, Vec<u8>)>>,
 }
 
 /// Locks a std mutex whose data stays valid whatever a panicking holder did.
@@ -122,6 +125,7 @@ impl Desk {
             history: Mutex::new(None),
             waiting: Mutex::default(),
             waits: watch::channel(None).0,
+            last_answer: Mutex::default(),
             settings: Mutex::new(settings),
             current: RwLock::new(None),
             pending: Mutex::new(None),

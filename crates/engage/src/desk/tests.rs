@@ -977,3 +977,40 @@ async fn an_upload_is_a_real_multipart_body_with_the_files_bytes() {
         .unwrap()
         .starts_with("multipart/form-data; boundary="));
 }
+
+#[tokio::test]
+async fn a_binary_answer_is_saved_with_the_servers_name_and_exact_bytes() {
+    let w = world().await;
+    let d = w.signed_in().await;
+    assert_eq!(
+        d.console_save(std::path::Path::new("/nonexistent/x"))
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::NothingToSave
+    );
+    let path = "/voice/api/cx/integration/v1/accounts/{rcAccountId}/sub-accounts/{subAccountId}/recordings/dialogs/{dialogId}/segments/{segmentId}";
+    let mut r = request("GET", path);
+    r.values.insert("dialogId".into(), "7".into());
+    r.values.insert("segmentId".into(), "1".into());
+    let answer = d.console_send(r).await.unwrap();
+    assert_eq!(
+        (answer.status, answer.kind),
+        (200, crate::console::AnswerKind::Binary)
+    );
+    assert_eq!(
+        d.console_save_name().as_deref(),
+        Some("dialog-7-segment-1.wav")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("saved.wav");
+    let written = d.console_save(&file).await.unwrap();
+    let wav = fake_ringcx::recording_wav("7", "1");
+    assert_eq!(written, wav.len());
+    assert_eq!(std::fs::read(&file).unwrap(), wav);
+    // A credential's answer is never kept to be saved.
+    let mut create = request("POST", "/voice/api/v1/admin/token");
+    create.confirmed = true;
+    d.console_send(create).await.unwrap();
+    assert_eq!(d.console_save_name(), None);
+}
