@@ -51,7 +51,13 @@ pub fn recording_wav(dialog: &str, segment: &str) -> Vec<u8> {
     let rate: u32 = 8000;
     let period = 8 + (dialog.len() + segment.len()) % 32;
     let samples: Vec<u8> = (0..rate as usize)
-        .map(|i| if (i / period).is_multiple_of(2) { 0xa0 } else { 0x60 })
+        .map(|i| {
+            if (i / period).is_multiple_of(2) {
+                0xa0
+            } else {
+                0x60
+            }
+        })
         .collect();
     let mut wav = Vec::with_capacity(44 + samples.len());
     wav.extend_from_slice(b"RIFF");
