@@ -3,6 +3,7 @@
 
 mod clipboard;
 pub mod commands;
+mod dialogs;
 mod error;
 mod events;
 mod single_instance;

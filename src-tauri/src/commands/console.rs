@@ -64,12 +64,8 @@ pub async fn console_choices(
 /// file itself is read in Rust when the request is sent), or none.
 #[tauri::command]
 pub async fn console_choose_file<R: Runtime>(app: AppHandle<R>) -> Option<String> {
-    use tauri_plugin_dialog::DialogExt;
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog().file().pick_file(move |picked| {
-        let _ = tx.send(picked.and_then(|p| p.into_path().ok()));
-    });
-    rx.await.ok().flatten().map(|p| p.display().to_string())
+    let path = crate::dialogs::pick_file(&app).await?;
+    Some(path.display().to_string())
 }
 
 /// "Save to file…": the native save dialog offers the server's (or the
@@ -80,19 +76,10 @@ pub async fn console_save<R: Runtime>(
     app: AppHandle<R>,
     desk: State<'_, Desk>,
 ) -> Result<Option<String>> {
-    use tauri_plugin_dialog::DialogExt;
     let name = desk
         .console_save_name()
         .ok_or(engage::Error::NothingToSave)?;
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog()
-        .file()
-        .set_title("Save the answer")
-        .set_file_name(&name)
-        .save_file(move |picked| {
-            let _ = tx.send(picked.and_then(|p| p.into_path().ok()));
-        });
-    let Some(path) = rx.await.ok().flatten() else {
+    let Some(path) = crate::dialogs::save_file(&app, "Save the answer", &name).await else {
         return Ok(None);
     };
     desk.console_save(&path).await?;
