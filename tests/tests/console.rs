@@ -70,6 +70,27 @@ async fn find_fill_send_and_confirm_a_change() -> Result<()> {
             "the call did not reach the fake once"
         );
 
+        // The request is kept under a name, on top of the history.
+        app.client
+            .find(Locator::Css("#console-history-box summary"))
+            .await?
+            .click()
+            .await?;
+        app.type_into("console-save-name", "all groups").await?;
+        app.click("console-save-request").await?;
+        app.until("the named request in the history", || async {
+            // Read in one step: the list is drawn anew after each change.
+            let first = app
+                .client
+                .execute(
+                    "const i = document.querySelector('[data-testid=console-history-item]'); return i ? i.textContent : '';",
+                    vec![],
+                )
+                .await?;
+            Ok(first.as_str().unwrap_or("").contains("all groups:"))
+        })
+        .await?;
+
         // Copy as curl: the real URL, the token left to a variable.
         app.click("console-copy-curl").await?;
         let url = format!(
@@ -152,10 +173,12 @@ async fn find_fill_send_and_confirm_a_change() -> Result<()> {
             .client
             .find_all(Locator::Css("[data-testid=console-history-item]"))
             .await?;
-        // Newest first: the PUT, then the GET.
+        // The named one first, then the newest: the GET, then the PUT.
         let first = items[0].text().await?;
-        ensure!(first.starts_with("PUT"), "first: {first}");
-        items[1].click().await?;
+        ensure!(first.contains("all groups:"), "first: {first}");
+        let second = items[1].text().await?;
+        ensure!(second.starts_with("PUT"), "second: {second}");
+        items[0].click().await?;
         app.wait_text("console-path", |t| t == GROUPS).await?;
         app.wait_text("console-method", |t| t == "GET").await?;
         let account = param(app, "accountId").await?;

@@ -364,6 +364,22 @@ export function init() {
       showError(e.message);
     }
   });
+  $("[data-testid=console-save-request]").addEventListener("click", async () => {
+    clearError();
+    const nameField = /** @type {HTMLInputElement} */ ($("[data-testid=console-save-name]"));
+    const name = nameField.value.trim();
+    try {
+      const entries = await ipc.consoleHistory("");
+      const last = entries.reduce((a, b) => (b.id > (a ? a.id : -1) ? b : a), /** @type {any} */ (null));
+      if (!last) return showError("There is no request to keep yet. Send one first.");
+      if (!name) return showError("Give the request a name to keep it.");
+      await ipc.consoleName(last.id, name);
+      nameField.value = "";
+      await history();
+    } catch (e) {
+      showError(e.message);
+    }
+  });
   $("[data-testid=console-history-search]").addEventListener("input", () => history().catch((e) => showError(e.message)));
   $("[data-testid=console-copy-curl]").addEventListener("click", async () => {
     clearError();

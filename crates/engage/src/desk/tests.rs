@@ -1014,3 +1014,27 @@ async fn a_binary_answer_is_saved_with_the_servers_name_and_exact_bytes() {
     d.console_send(create).await.unwrap();
     assert_eq!(d.console_save_name(), None);
 }
+
+#[tokio::test]
+async fn a_url_to_another_host_never_gets_the_token() {
+    let w = world().await;
+    let d = w.signed_in().await;
+    let elsewhere = FakeServer::start(0).await.unwrap();
+    w.fake.clear_requests();
+    // What an old report's recording URL looks like, and the same host
+    // spelled as a path: neither is a path on the signed-in RingCX host.
+    for path in [
+        format!("{}/voice/api/v1/admin/accounts", elsewhere.url()),
+        "https://c02-recordings.virtualacd.biz/recordings/1.wav".to_string(),
+        format!("//{}/voice/api/v1/admin/accounts", elsewhere.addr()),
+    ] {
+        let e = d.console_send(request("GET", &path)).await.unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidApiPath, "{path}");
+        assert!(
+            d.console_curl(&request("GET", &path)).await.is_err(),
+            "{path}"
+        );
+    }
+    assert!(elsewhere.requests().is_empty());
+    assert!(w.fake.requests().is_empty());
+}
