@@ -18,6 +18,10 @@ pub const API_BODY_LIMIT: usize = 256_000_000;
 /// view, the command line): bigger answers are for saving to a file.
 pub const DOCUMENT_LIMIT: usize = 16_000_000;
 
+/// The most of one answer the console holds, to show its first megabyte
+/// and save the whole of it.
+pub const CONSOLE_LIMIT: usize = 64_000_000;
+
 /// A response read in full, within a limit. Its body may carry tokens, so
 /// its `Debug` shows only the status, the content type and the size.
 pub struct Reply {

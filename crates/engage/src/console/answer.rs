@@ -38,6 +38,13 @@ pub fn answer(
             AnswerKind::Withheld,
             "This answer is a credential, so Engage Desk does not show it.".to_string(),
         )
+    } else if reply.body.len() > SHOWN_LIMIT && looks_like_json(&reply.body) {
+        // Too long to show whole: its first megabyte as sent, not parsed
+        // and printed again in full only to be cut.
+        (
+            AnswerKind::Json,
+            String::from_utf8_lossy(&reply.body[..SHOWN_LIMIT + 1]).into_owned(),
+        )
     } else if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&reply.body) {
         (
             AnswerKind::Json,
@@ -79,6 +86,13 @@ pub fn answer(
         path,
         waited_secs,
     }
+}
+
+fn looks_like_json(body: &[u8]) -> bool {
+    matches!(
+        body.iter().find(|b| !b.is_ascii_whitespace()),
+        Some(b'{' | b'[')
+    )
 }
 
 #[cfg(test)]

@@ -1038,3 +1038,26 @@ async fn a_url_to_another_host_never_gets_the_token() {
     assert!(elsewhere.requests().is_empty());
     assert!(w.fake.requests().is_empty());
 }
+
+#[tokio::test]
+async fn a_20_mb_answer_is_shown_in_part_and_saved_whole() {
+    let w = world_with(Config {
+        users: 40_000,
+        ..Config::default()
+    })
+    .await;
+    let d = w.signed_in().await;
+    let answer = d
+        .console_send(request("GET", "/voice/api/v1/admin/users"))
+        .await
+        .unwrap();
+    assert_eq!(answer.status, 200);
+    assert!(answer.size > 16_000_000, "{} bytes", answer.size);
+    assert!(answer.truncated && answer.text.len() <= crate::console::answer::SHOWN_LIMIT);
+    assert_eq!(answer.kind, crate::console::AnswerKind::Json);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("users.json");
+    assert_eq!(d.console_save(&file).await.unwrap(), answer.size);
+    let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert!(saved.as_array().is_some_and(|a| !a.is_empty()));
+}

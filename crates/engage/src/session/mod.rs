@@ -24,7 +24,7 @@ use tokio_util::sync::CancellationToken;
 use crate::api_path::ApiPath;
 use crate::error::Service;
 use crate::hosts::Hosts;
-use crate::http::{Http, Reply, API_BODY_LIMIT, DOCUMENT_LIMIT};
+use crate::http::{Http, Reply, API_BODY_LIMIT, CONSOLE_LIMIT, DOCUMENT_LIMIT};
 use crate::limiter::ExchangeLimiter;
 use crate::model::{flatten_users, User};
 use crate::rc::{RcApp, RcClient, RcTokens};
@@ -477,7 +477,7 @@ impl Session {
         query: &[(String, String)],
         body: Option<&Payload>,
     ) -> Result<Reply, Error> {
-        self.send_reply(method, path, query, body, DOCUMENT_LIMIT)
+        self.send_reply(method, path, query, body, CONSOLE_LIMIT)
             .await
     }
 
