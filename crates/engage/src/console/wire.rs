@@ -144,6 +144,17 @@ pub struct Request {
     pub file: String,
 }
 
+impl Request {
+    /// The query parameters worth sending: named, with a value.
+    pub fn query_pairs(&self) -> Vec<(String, String)> {
+        self.query
+            .iter()
+            .filter(|(k, v)| !k.trim().is_empty() && !v.is_empty())
+            .cloned()
+            .collect()
+    }
+}
+
 /// What kind of answer came back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]

@@ -164,11 +164,7 @@ impl Desk {
         let ids = self.ids_for(&request.path, &request.values).await;
         let path = console::fill(&request.path, &request.values, &ids)?;
         let mut url = session.binding().hosts.api_url(&path);
-        let query: Vec<&(String, String)> = request
-            .query
-            .iter()
-            .filter(|(k, v)| !k.trim().is_empty() && !v.is_empty())
-            .collect();
+        let query = request.query_pairs();
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
         }
@@ -190,11 +186,7 @@ impl Desk {
                 path: path.to_string(),
             });
         }
-        let query: Vec<(String, String)> = request
-            .query
-            .into_iter()
-            .filter(|(k, v)| !k.trim().is_empty() && !v.is_empty())
-            .collect();
+        let query = request.query_pairs();
         let catalogue = Catalogue::get();
         let op = catalogue
             .find(&method, &request.path)
