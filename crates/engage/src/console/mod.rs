@@ -7,6 +7,7 @@ pub mod curl;
 pub mod fill;
 pub mod governor;
 pub mod history;
+pub mod json_view;
 pub mod pickers;
 pub mod save;
 pub mod upload;
@@ -15,5 +16,9 @@ pub mod wire;
 pub use fill::{fill, SessionIds};
 pub use governor::{limits_for, Governor, DEFAULT_LIMIT};
 pub use history::{History, HistoryEntry};
+pub use json_view::JsonView;
 pub use pickers::{Choice, Picker};
-pub use wire::{Answer, AnswerKind, Form, FormParam, OpSummary, Request, Wait};
+pub use wire::{
+    Answer, AnswerKind, Fold, FoldAsk, Form, FormParam, JsonPage, JsonRow, LinesAsk, OpSummary,
+    Request, Wait,
+};

@@ -178,8 +178,11 @@ pub struct Answer {
     pub content_type: String,
     pub headers: Vec<(String, String)>,
     pub kind: AnswerKind,
-    /// Pretty JSON or the text, at most 1 MB of it.
+    /// Text as sent, at most 1 MB of it; empty for JSON, which the window
+    /// pages through (`lines` of it).
     pub text: String,
+    /// Lines of a JSON answer; 0 for any other.
+    pub lines: u32,
     pub truncated: bool,
     /// The path as sent.
     pub path: String,
@@ -198,4 +201,61 @@ pub struct Wait {
     pub operation: String,
     /// Why: the stated limit, or the server's 429.
     pub reason: String,
+}
+
+/// Whether a line opens a container, and whether it is folded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Fold {
+    None,
+    Open,
+    Folded,
+}
+
+/// One line of a JSON answer as the window shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct JsonRow {
+    /// The line's number in the whole document, from 0.
+    pub line: u32,
+    pub depth: u16,
+    /// The line as pretty JSON lays it out, without its indent.
+    pub text: String,
+    pub fold: Fold,
+    /// For a line opening a container: how many members it holds.
+    pub items: u32,
+    /// Where the line sits (as `$.a[3].b`), given only while filtering.
+    pub path: String,
+}
+
+/// Some rows of a JSON answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct JsonPage {
+    pub start: u32,
+    /// Rows in the view: the lines under the folds, or the lines matched.
+    pub total: u32,
+    /// Lines of the whole document.
+    pub lines: u32,
+    pub rows: Vec<JsonRow>,
+}
+
+/// The window asking for rows of the JSON answer.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LinesAsk {
+    /// Text the lines must hold; empty for all.
+    #[serde(default)]
+    pub filter: String,
+    pub start: u32,
+    pub count: u32,
+}
+
+/// The window folding or opening a container of the JSON answer.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FoldAsk {
+    /// The line opening it.
+    pub line: u32,
+    pub folded: bool,
 }

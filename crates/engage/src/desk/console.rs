@@ -5,9 +5,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::catalogue::Catalogue;
+use crate::console::answer::Timing;
 use crate::console::Wait;
 use crate::console::{
-    self, Answer, Choice, Form, History, HistoryEntry, OpSummary, Request, SessionIds,
+    self, Answer, Choice, FoldAsk, Form, History, HistoryEntry, JsonPage, LinesAsk, OpSummary,
+    Request, SessionIds,
 };
 use crate::Error;
 
@@ -251,7 +253,7 @@ impl Desk {
             }
             self.set_wait(call, None);
             let sent = Instant::now();
-            let reply = session.send(&method, &path, &query, body.as_ref()).await?;
+            let mut reply = session.send(&method, &path, &query, body.as_ref()).await?;
             if reply.status == 429 && tries < RETRIES_AFTER_429 {
                 tries += 1;
                 self.governor
@@ -262,32 +264,75 @@ impl Desk {
             let waited = started
                 .elapsed()
                 .saturating_sub(Duration::from_millis(millis));
-            *guard(&self.last_answer) = (!credential && !reply.body.is_empty()).then(|| {
+            tracing::debug!(
+                target: "engage::timing",
+                at_ms = crate::clock::unix_millis(std::time::SystemTime::now()),
+                "console response received"
+            );
+            let name = {
                 let disposition = reply
                     .headers
                     .get(reqwest::header::CONTENT_DISPOSITION)
                     .and_then(|v| v.to_str().ok());
-                let name = console::save::suggested_name(
+                console::save::suggested_name(
                     disposition,
                     op.map_or(&request.path, |o| &o.path),
                     reply.content_type(),
-                );
-                (name, reply.body.clone())
-            });
+                )
+            };
+            let kept = (!credential && !reply.body.is_empty())
+                .then(|| Arc::new(std::mem::take(&mut reply.body)));
+            let size = kept.as_ref().map_or(reply.body.len(), |b| b.len());
+            let view = match kept.clone() {
+                Some(body) => {
+                    tokio::task::spawn_blocking(move || console::JsonView::index(body).ok())
+                        .await
+                        .ok()
+                        .flatten()
+                }
+                None => None,
+            };
+            let answer = console::answer::answer(
+                &reply,
+                kept.as_deref().map_or(&reply.body[..], Vec::as_slice),
+                credential,
+                view.as_ref().map(console::JsonView::line_count),
+                Timing {
+                    millis,
+                    waited_secs: waited.as_secs(),
+                },
+                path.to_string(),
+            );
+            *guard(&self.json_view) = view;
+            *guard(&self.last_answer) = kept.map(|body| (name, body));
             self.history().record(
                 &recorded,
                 reply.status,
                 millis,
-                reply.body.len(),
+                size,
                 crate::clock::unix_millis(std::time::SystemTime::now()),
             );
-            return Ok(console::answer::answer(
-                &reply,
-                credential,
-                millis,
-                path.to_string(),
-                waited.as_secs(),
-            ));
+            return Ok(answer);
+        }
+    }
+
+    /// Rows of the last JSON answer (none when it was not JSON).
+    pub fn console_lines(&self, ask: &LinesAsk) -> JsonPage {
+        match guard(&self.json_view).as_mut() {
+            Some(view) => view.page(&ask.filter, ask.start, ask.count),
+            None => JsonPage {
+                start: ask.start,
+                total: 0,
+                lines: 0,
+                rows: Vec::new(),
+            },
+        }
+    }
+
+    /// Folds or opens a container of the last JSON answer.
+    pub fn console_fold(&self, ask: &FoldAsk) {
+        if let Some(view) = guard(&self.json_view).as_mut() {
+            view.fold(ask.line, ask.folded);
         }
     }
 }

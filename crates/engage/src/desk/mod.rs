@@ -98,7 +98,9 @@ pub struct Desk {
     waits: watch::Sender<Option<crate::console::Wait>>,
     /// The last answer's bytes and the name to offer, for "Save to file…"
     /// (never a credential's).
-    last_answer: Mutex<Option<(String, Vec<u8>)>>,
+    last_answer: Mutex<Option<(String, Arc<Vec<u8>>)>>,
+    /// The last answer indexed for paging, when it was JSON.
+    json_view: Mutex<Option<crate::console::JsonView>>,
 }
 
 /// Locks a std mutex whose data stays valid whatever a panicking holder did.
@@ -126,6 +128,7 @@ impl Desk {
             waiting: Mutex::default(),
             waits: watch::channel(None).0,
             last_answer: Mutex::default(),
+            json_view: Mutex::default(),
             settings: Mutex::new(settings),
             current: RwLock::new(None),
             pending: Mutex::new(None),

@@ -1040,21 +1040,47 @@ async fn a_url_to_another_host_never_gets_the_token() {
 }
 
 #[tokio::test]
-async fn a_20_mb_answer_is_shown_in_part_and_saved_whole() {
+async fn a_20_mb_answer_is_paged_filtered_folded_and_saved_whole() {
+    use crate::console::{Fold, FoldAsk, LinesAsk};
     let w = world_with(Config {
         users: 40_000,
         ..Config::default()
     })
     .await;
     let d = w.signed_in().await;
+    // Nothing to page before any answer.
+    let ask = |filter: &str, start, count| LinesAsk {
+        filter: filter.into(),
+        start,
+        count,
+    };
+    assert_eq!(d.console_lines(&ask("", 0, 10)).total, 0);
     let answer = d
         .console_send(request("GET", "/voice/api/v1/admin/users"))
         .await
         .unwrap();
     assert_eq!(answer.status, 200);
     assert!(answer.size > 16_000_000, "{} bytes", answer.size);
-    assert!(answer.truncated && answer.text.len() <= crate::console::answer::SHOWN_LIMIT);
+    // The window gets no text, only the count of lines it pages through.
     assert_eq!(answer.kind, crate::console::AnswerKind::Json);
+    assert!(answer.text.is_empty() && !answer.truncated);
+    assert!(answer.lines > 40_000 * 10, "{} lines", answer.lines);
+    let page = d.console_lines(&ask("", answer.lines - 2, 50));
+    assert_eq!((page.total, page.rows.len()), (answer.lines, 2));
+    assert_eq!(page.rows[1].text, "]");
+    let page = d.console_lines(&ask("", 0, 2));
+    assert_eq!((page.rows[0].text.as_str(), page.rows[1].fold), ("[", Fold::Open));
+    d.console_fold(&FoldAsk {
+        line: 0,
+        folded: true,
+    });
+    let page = d.console_lines(&ask("", 0, 10));
+    assert_eq!((page.total, page.rows[0].text.as_str()), (1, "[…]"));
+    // A filter finds the last user, and says where it sits.
+    let page = d.console_lines(&ask("\"userId\":40000,", 0, 10));
+    assert_eq!(page.total, 1, "{page:?}");
+    assert_eq!(page.rows[0].text, "\"userId\": 40000,");
+    assert!(page.rows[0].path.ends_with("].userId"), "{page:?}");
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("users.json");
     assert_eq!(d.console_save(&file).await.unwrap(), answer.size);
