@@ -197,6 +197,12 @@ pub enum Error {
     #[error("There is no answer to save. Send a request first.")]
     NothingToSave,
 
+    #[error("{path:?} was not sent: Engage Desk uploads a file only once you pick it with Choose file… or confirm it. Choose the file again.")]
+    FileNotConfirmed { path: String },
+
+    #[error("There is no credential to copy. Send the request that makes it first.")]
+    NothingToCopy,
+
     #[error("Fill in {name}: the path needs it.")]
     MissingPathParam { name: String },
 

@@ -11,7 +11,7 @@ use crate::console::{
     self, Answer, Choice, FoldAsk, Form, History, HistoryEntry, JsonPage, LinesAsk, OpSummary,
     Request, SessionIds,
 };
-use crate::Error;
+use crate::{Error, ExposeSecret, SecretString};
 
 use super::{guard, Desk};
 
@@ -119,20 +119,68 @@ impl Desk {
 
     /// The name to offer for saving the last answer, if there is one.
     pub fn console_save_name(&self) -> Option<String> {
-        guard(&self.last_answer)
-            .as_ref()
-            .map(|(name, _)| name.clone())
+        let kept = guard(&self.last_answer).as_ref().map(|(n, _)| n.clone());
+        kept.or_else(|| guard(&self.last_secret).as_ref().map(|(n, _)| n.clone()))
     }
 
     /// Writes the last answer's bytes to `path` (chosen by the user in the
-    /// native save dialog); returns how many.
+    /// native save dialog); returns how many. A credential is written too:
+    /// the user chose that file for it.
     pub async fn console_save(&self, path: &std::path::Path) -> Result<usize, Error> {
-        let bytes = guard(&self.last_answer)
-            .as_ref()
-            .map(|(_, b)| b.clone())
-            .ok_or(Error::NothingToSave)?;
+        let kept = guard(&self.last_answer).as_ref().map(|(_, b)| b.clone());
+        let bytes = match kept {
+            Some(bytes) => bytes,
+            None => guard(&self.last_secret)
+                .as_ref()
+                .map(|(_, s)| Arc::new(s.expose_secret().as_bytes().to_vec()))
+                .ok_or(Error::NothingToSave)?,
+        };
         console::save::write(path, &bytes).await?;
         Ok(bytes.len())
+    }
+
+    /// The last answer, when it was a credential, for the clipboard once
+    /// the user has confirmed it.
+    pub fn console_secret(&self) -> Result<SecretString, Error> {
+        guard(&self.last_secret)
+            .as_ref()
+            .map(|(_, s)| s.clone())
+            .ok_or(Error::NothingToCopy)
+    }
+
+    /// Lets uploads read `path`: the user picked it in the native open
+    /// dialog, or confirmed it there.
+    pub fn console_allow_file(&self, path: &std::path::Path) {
+        if let Ok(real) = std::fs::canonicalize(path) {
+            guard(&self.allowed_files).insert(real);
+        }
+    }
+
+    /// The file `request` would upload when the user has not yet picked or
+    /// confirmed it (the window may name any path; only the user decides
+    /// which files leave the machine).
+    pub fn console_unconfirmed_file(&self, request: &Request) -> Option<std::path::PathBuf> {
+        let file = request.file.trim();
+        if file.is_empty() {
+            return None;
+        }
+        let real = std::fs::canonicalize(file).ok()?;
+        (!guard(&self.allowed_files).contains(&real)).then_some(real)
+    }
+
+    /// Refuses to read a file the user has not picked or confirmed.
+    fn check_file(&self, file: &str) -> Result<(), Error> {
+        let real = std::fs::canonicalize(file.trim()).map_err(|e| Error::FileUnreadable {
+            path: file.chars().take(300).collect(),
+            reason: e.kind().to_string(),
+        })?;
+        if guard(&self.allowed_files).contains(&real) {
+            Ok(())
+        } else {
+            Err(Error::FileNotConfirmed {
+                path: real.display().to_string(),
+            })
+        }
     }
 
     /// The current profile's console history.
@@ -206,6 +254,10 @@ impl Desk {
                     .iter()
                     .find(|f| f.kind == "file")
                     .map_or("file", |f| f.name.as_str());
+                if request.file.trim().is_empty() {
+                    return Err(Error::NoFileChosen);
+                }
+                self.check_file(&request.file)?;
                 Some(console::upload::read(field, &request.file).await?)
             }
             _ => match request.body.trim() {
@@ -304,6 +356,11 @@ impl Desk {
                 path.to_string(),
             );
             *guard(&self.json_view) = view;
+            *guard(&self.last_secret) =
+                (credential && reply.is_success() && !reply.body.is_empty()).then(|| {
+                    let text = String::from_utf8_lossy(&reply.body).into_owned();
+                    (name.clone(), SecretString::from(text))
+                });
             *guard(&self.last_answer) = kept.map(|body| (name, body));
             self.history().record(
                 &recorded,

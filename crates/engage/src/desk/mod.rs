@@ -101,6 +101,12 @@ pub struct Desk {
     last_answer: Mutex<Option<(String, Arc<Vec<u8>>)>>,
     /// The last answer indexed for paging, when it was JSON.
     json_view: Mutex<Option<crate::console::JsonView>>,
+    /// The last answer when it was a credential: its name, and its text,
+    /// which leaves only to the clipboard or a file the user confirms.
+    last_secret: Mutex<Option<(String, crate::SecretString)>>,
+    /// Files the user picked in the native dialog or confirmed there; the
+    /// only ones an upload may read (canonical paths).
+    allowed_files: Mutex<std::collections::HashSet<std::path::PathBuf>>,
 }
 
 /// Locks a std mutex whose data stays valid whatever a panicking holder did.
@@ -129,6 +135,8 @@ impl Desk {
             waits: watch::channel(None).0,
             last_answer: Mutex::default(),
             json_view: Mutex::default(),
+            last_secret: Mutex::default(),
+            allowed_files: Mutex::default(),
             settings: Mutex::new(settings),
             current: RwLock::new(None),
             pending: Mutex::new(None),

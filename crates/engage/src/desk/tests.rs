@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use fake_ringcx::{Config, FakeServer, Fault, FaultKind};
 use keyring_core::mock;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 use super::*;
 use crate::error::ErrorCode;
@@ -939,6 +939,51 @@ async fn a_credential_answer_never_leaves_rust() {
         }
     }
     assert!(made.size > 0);
+    // Nothing of it is paged to the window either.
+    let page = d.console_lines(&crate::console::LinesAsk {
+        filter: String::new(),
+        start: 0,
+        count: 100,
+    });
+    assert_eq!(page.total, 0);
+    // It leaves Rust only when the user asks: the clipboard (after the
+    // shell's native confirmation) or a file they chose.
+    let listed_body = d.console_secret().unwrap();
+    assert!(w
+        .fake
+        .issued_tokens()
+        .iter()
+        .any(|t| listed_body.expose_secret().contains(t.as_str())));
+    assert!(!format!("{listed_body:?}").contains("token"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("token.json");
+    assert_eq!(d.console_save(&file).await.unwrap(), listed.size);
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        listed_body.expose_secret()
+    );
+    // An answer that is no credential replaces it.
+    d.console_send(request("GET", "/voice/api/v1/admin/accounts"))
+        .await
+        .unwrap();
+    assert_eq!(
+        d.console_secret().unwrap_err().code(),
+        ErrorCode::NothingToCopy
+    );
+}
+
+/// The last JSON answer as the window pages it, as one text.
+fn shown(d: &Desk) -> String {
+    let page = d.console_lines(&crate::console::LinesAsk {
+        filter: String::new(),
+        start: 0,
+        count: crate::console::json_view::PAGE_LIMIT,
+    });
+    page.rows
+        .iter()
+        .map(|r| r.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[tokio::test]
@@ -958,9 +1003,32 @@ async fn an_upload_is_a_real_multipart_body_with_the_files_bytes() {
         ErrorCode::NoFileChosen
     );
     r.file = file.display().to_string();
+    // A path the window names is read only once the user picked or
+    // confirmed that file: nothing is sent before.
+    assert_eq!(
+        d.console_unconfirmed_file(&r),
+        Some(file.canonicalize().unwrap())
+    );
+    let e = d.console_send(r.clone()).await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::FileNotConfirmed);
+    assert!(w
+        .fake
+        .requests()
+        .iter()
+        .all(|q| !q.path.ends_with("/preview")));
+    let missing = format!("{}/nothing-here.csv", dir.path().display());
+    r.file = missing;
+    assert_eq!(d.console_unconfirmed_file(&r), None);
+    let e = d.console_send(r.clone()).await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::FileUnreadable);
+    d.console_allow_file(&file);
+    // The same file by another spelling is the same file.
+    r.file = format!("{}/./sub/../leads.csv", dir.path().display());
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    assert_eq!(d.console_unconfirmed_file(&r), None);
     let answer = d.console_send(r).await.unwrap();
     assert_eq!(answer.status, 200, "{}", answer.text);
-    let sent: serde_json::Value = serde_json::from_str(&answer.text).unwrap();
+    let sent: serde_json::Value = serde_json::from_str(&shown(&d)).unwrap();
     assert_eq!(sent["fileName"], "leads.csv");
     assert_eq!(sent["size"], bytes.len());
     assert_eq!(sent["sha256"], fake_ringcx::sha256_hex(&bytes));
@@ -1008,11 +1076,13 @@ async fn a_binary_answer_is_saved_with_the_servers_name_and_exact_bytes() {
     let wav = fake_ringcx::recording_wav("7", "1");
     assert_eq!(written, wav.len());
     assert_eq!(std::fs::read(&file).unwrap(), wav);
-    // A credential's answer is never kept to be saved.
+    // A credential's answer replaces it, kept apart (never paged to the
+    // window), saved only to a file the user chooses.
     let mut create = request("POST", "/voice/api/v1/admin/token");
     create.confirmed = true;
     d.console_send(create).await.unwrap();
-    assert_eq!(d.console_save_name(), None);
+    assert_eq!(d.console_save_name().as_deref(), Some("token.txt"));
+    assert!(d.console_secret().is_ok());
 }
 
 #[tokio::test]
@@ -1069,7 +1139,10 @@ async fn a_20_mb_answer_is_paged_filtered_folded_and_saved_whole() {
     assert_eq!((page.total, page.rows.len()), (answer.lines, 2));
     assert_eq!(page.rows[1].text, "]");
     let page = d.console_lines(&ask("", 0, 2));
-    assert_eq!((page.rows[0].text.as_str(), page.rows[1].fold), ("[", Fold::Open));
+    assert_eq!(
+        (page.rows[0].text.as_str(), page.rows[1].fold),
+        ("[", Fold::Open)
+    );
     d.console_fold(&FoldAsk {
         line: 0,
         folded: true,
