@@ -33,6 +33,9 @@ const COMMANDS: &[&str] = &[
     "console_choices",
     "console_choose_file",
     "console_save",
+    "console_lines",
+    "console_fold",
+    "console_copy_secret",
 ];
 
 fn main() {

@@ -161,3 +161,12 @@ export const consoleChooseFile = () => call("console_choose_file");
 
 /** @type {() => Promise<string | null>} */
 export const consoleSave = () => call("console_save");
+
+/** @type {(ask: import("./wire").LinesAsk) => Promise<import("./wire").JsonPage>} */
+export const consoleLines = (ask) => call("console_lines", { ask });
+
+/** @type {(ask: import("./wire").FoldAsk) => Promise<void>} */
+export const consoleFold = (ask) => call("console_fold", { ask });
+
+/** @type {() => Promise<boolean>} */
+export const consoleCopySecret = () => call("console_copy_secret");

@@ -1,7 +1,7 @@
 // Generated from the Rust types by src-tauri/src/wire.rs: do not edit.
 // `make wire` writes it again; tests/contract.rs fails when it is stale.
 
-export type ErrorCode = "invalid_port" | "invalid_url" | "missing_client_id" | "port_in_use" | "sign_in_in_progress" | "sign_in_cancelled" | "sign_in_timed_out" | "browser_failed" | "access_denied" | "state_mismatch" | "redirect_not_registered" | "code_invalid" | "code_expired" | "grant_not_allowed" | "invalid_client" | "bad_credentials" | "pasted_token_expired" | "session_ended" | "exchange_rejected" | "no_agent" | "unknown_agent" | "needs_manage_users" | "forbidden" | "rate_limited" | "server_error" | "rejected" | "bad_response" | "too_large" | "network" | "not_signed_in" | "keychain_unavailable" | "keychain_locked" | "saved_session_locked" | "keychain_corrupt" | "invalid_api_path" | "needs_confirmation" | "invalid_body" | "no_file_chosen" | "file_unreadable" | "file_unwritable" | "nothing_to_save" | "missing_path_param" | "invalid_method" | "renewed_not_resent" | "invalid_profile_name" | "signed_in" | "users_not_loaded" | "user_not_found" | "settings_changed" | "saved_session_outdated" | "signed_out_elsewhere";
+export type ErrorCode = "invalid_port" | "invalid_url" | "missing_client_id" | "port_in_use" | "sign_in_in_progress" | "sign_in_cancelled" | "sign_in_timed_out" | "browser_failed" | "access_denied" | "state_mismatch" | "redirect_not_registered" | "code_invalid" | "code_expired" | "grant_not_allowed" | "invalid_client" | "bad_credentials" | "pasted_token_expired" | "session_ended" | "exchange_rejected" | "no_agent" | "unknown_agent" | "needs_manage_users" | "forbidden" | "rate_limited" | "server_error" | "rejected" | "bad_response" | "too_large" | "network" | "not_signed_in" | "keychain_unavailable" | "keychain_locked" | "saved_session_locked" | "keychain_corrupt" | "invalid_api_path" | "needs_confirmation" | "invalid_body" | "no_file_chosen" | "file_unreadable" | "file_unwritable" | "nothing_to_save" | "file_not_confirmed" | "nothing_to_copy" | "missing_path_param" | "invalid_method" | "renewed_not_resent" | "invalid_profile_name" | "signed_in" | "users_not_loaded" | "user_not_found" | "settings_changed" | "saved_session_outdated" | "signed_out_elsewhere";
 
 export type ShellCode = "clipboard" | "updates_unavailable" | "update_check_failed" | "no_update" | "update_install_failed";
 
@@ -162,9 +162,14 @@ export type Answer = { status: number,
  */
 millis: number, size: number, contentType: string, headers: Array<[string, string]>, kind: AnswerKind, 
 /**
- * Pretty JSON or the text, at most 1 MB of it.
+ * Text as sent, at most 1 MB of it; empty for JSON, which the window
+ * pages through (`lines` of it).
  */
-text: string, truncated: boolean, 
+text: string, 
+/**
+ * Lines of a JSON answer; 0 for any other.
+ */
+lines: number, truncated: boolean, 
 /**
  * The path as sent.
  */
@@ -203,3 +208,45 @@ operation: string,
  * Why: the stated limit, or the server's 429.
  */
 reason: string, };
+
+export type Fold = "none" | "open" | "folded";
+
+export type JsonRow = { 
+/**
+ * The line's number in the whole document, from 0.
+ */
+line: number, depth: number, 
+/**
+ * The line as pretty JSON lays it out, without its indent.
+ */
+text: string, fold: Fold, 
+/**
+ * For a line opening a container: how many members it holds.
+ */
+items: number, 
+/**
+ * Where the line sits (as `$.a[3].b`), given only while filtering.
+ */
+path: string, };
+
+export type JsonPage = { start: number, 
+/**
+ * Rows in the view: the lines under the folds, or the lines matched.
+ */
+total: number, 
+/**
+ * Lines of the whole document.
+ */
+lines: number, rows: Array<JsonRow>, };
+
+export type LinesAsk = { 
+/**
+ * Text the lines must hold; empty for all.
+ */
+filter: string, start: number, count: number, };
+
+export type FoldAsk = { 
+/**
+ * The line opening it.
+ */
+line: number, folded: boolean, };

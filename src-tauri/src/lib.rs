@@ -110,6 +110,9 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, desk: Desk) -> tauri:
             commands::console::console_choices,
             commands::console::console_choose_file,
             commands::console::console_save,
+            commands::console::console_lines,
+            commands::console::console_fold,
+            commands::console::console_copy_secret,
         ])
 }
 

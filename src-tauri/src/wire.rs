@@ -45,6 +45,11 @@ pub fn declarations() -> String {
         engage::console::HistoryEntry::decl(&cfg),
         engage::console::Choice::decl(&cfg),
         engage::console::Wait::decl(&cfg),
+        engage::console::Fold::decl(&cfg),
+        engage::console::JsonRow::decl(&cfg),
+        engage::console::JsonPage::decl(&cfg),
+        engage::console::LinesAsk::decl(&cfg),
+        engage::console::FoldAsk::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/src/wire.rs: do not edit.\n\

@@ -12,6 +12,7 @@
 
 pub mod app;
 pub mod flows;
+pub mod native;
 pub mod world;
 
 pub use app::App;

@@ -5,11 +5,14 @@
 #![cfg(target_os = "linux")]
 
 use anyhow::{ensure, Context, Result};
-use e2e::{app, flows, App, World};
+use e2e::{app, flows, native, App, World};
 use fake_ringcx::FakeServer;
 use fantoccini::Locator;
 
 const GROUPS: &str = "/voice/api/v1/admin/accounts/{accountId}/agentGroups";
+/// The title of the native question before a file the user did not pick
+/// is uploaded.
+const UPLOAD_DIALOG: &str = "Upload a file to RingCX";
 /// The fake's first (and the agent's) account.
 const ACCOUNT: &str = "333333";
 
@@ -58,10 +61,17 @@ async fn find_fill_send_and_confirm_a_change() -> Result<()> {
         .await?;
         app.click("console-send").await?;
         app.wait_text("console-status", |t| t == "200").await?;
+        // The answer's first lines, paged from Rust.
         let body = app
+            .wait_text("console-response", |t| t.contains("agentGroupId"))
+            .await?;
+        ensure!(body.starts_with("["), "answer: {body:.200}");
+        // Filtered in Rust: the matching lines, each with where it sits.
+        app.type_into("console-filter", "platform team").await?;
+        let found = app
             .wait_text("console-response", |t| t.contains("Platform Team"))
             .await?;
-        ensure!(body.contains("agentGroupId"), "answer: {body:.200}");
+        ensure!(found.contains("$[0].groupName"), "filtered: {found:.300}");
         ensure!(
             fake.count(
                 "GET",
@@ -274,12 +284,26 @@ async fn an_upload_reaches_the_fake_as_multipart_with_the_files_bytes() -> Resul
         param(app, "campaignId").await?.send_keys("102000").await?;
         // Required by the spec; the form refuses to send without it.
         param(app, "fileType").await?.send_keys("CSV").await?;
-        // The native dialog cannot be driven through WebDriver; its path
-        // lands in this field, which is typed here instead.
+        // A path typed (or put there by any script in the page) is not
+        // the user's choice: Rust asks in a native dialog before reading
+        // it. Closed with Escape: nothing is sent.
         app.type_into("console-file", &file.display().to_string())
             .await?;
         app.click("console-send").await?;
         app.click("console-confirm").await?;
+        let asked = native::dialog(&world, UPLOAD_DIALOG).await?;
+        native::press(&world, &asked, "Escape")?;
+        app.wait_text("error-banner", |t| t.contains("was not sent"))
+            .await?;
+        ensure!(
+            fake.requests().iter().all(|r| !r.path.ends_with("/preview")),
+            "a file went out without the user's yes"
+        );
+        // Confirmed with the dialog's Upload button (Alt+U).
+        app.click("console-send").await?;
+        app.click("console-confirm").await?;
+        let asked = native::dialog(&world, UPLOAD_DIALOG).await?;
+        native::press(&world, &asked, "alt+u")?;
         app.wait_text("console-status", |t| t == "200").await?;
         let answer = app
             .wait_text("console-response", |t| t.contains("sha256"))
@@ -302,21 +326,6 @@ async fn an_upload_reaches_the_fake_as_multipart_with_the_files_bytes() -> Resul
         "content type {kind}"
     );
     Ok(())
-}
-
-/// Runs xdotool in the world's display; fails on its exit status.
-fn xdotool(world: &World, args: &[&str]) -> Result<String> {
-    let out = world
-        .command("xdotool")
-        .args(args)
-        .output()
-        .context("xdotool (make deps installs it)")?;
-    ensure!(
-        out.status.success(),
-        "xdotool {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -343,20 +352,10 @@ async fn a_wav_recording_saved_to_a_file_has_exactly_the_fakes_bytes() -> Result
         app.click("console-save").await?;
         // The real GTK save dialog, answered as a user would: the name
         // field takes a whole path, Enter saves.
-        app.until("the native save dialog", || {
-            let found = xdotool(&world, &["search", "--name", "Save the answer"]).is_ok();
-            async move { Ok(found) }
-        })
-        .await?;
-        let found = xdotool(&world, &["search", "--name", "Save the answer"])?;
-        let dialog = found.lines().next().unwrap_or("").to_string();
-        xdotool(&world, &["windowfocus", "--sync", &dialog])?;
-        xdotool(&world, &["key", "--window", &dialog, "ctrl+a"])?;
-        xdotool(
-            &world,
-            &["type", "--window", &dialog, &target.display().to_string()],
-        )?;
-        xdotool(&world, &["key", "--window", &dialog, "Return"])?;
+        let dialog = native::dialog(&world, "Save the answer").await?;
+        native::press(&world, &dialog, "ctrl+a")?;
+        native::type_text(&world, &dialog, &target.display().to_string())?;
+        native::press(&world, &dialog, "Return")?;
         app.wait_text("console-saved", |t| t.starts_with("Saved to "))
             .await?;
         Ok(())
@@ -370,3 +369,134 @@ async fn a_wav_recording_saved_to_a_file_has_exactly_the_fakes_bytes() -> Result
     );
     Ok(())
 }
+
+/// The JavaScript that reads the answer's row nodes: how many, and the
+/// text of the last one.
+const ROWS: &str = "const r = [...document.querySelectorAll('#console-json .json-row')]; \
+     return [r.length, r.length ? r[r.length - 1].textContent : ''];";
+
+async fn rows(app: &App) -> Result<(u64, String)> {
+    let v = app.client.execute(ROWS, vec![]).await?;
+    Ok((
+        v[0].as_u64().unwrap_or(0),
+        v[1].as_str().unwrap_or("").to_string(),
+    ))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_20_mb_answer_stays_scrollable_filterable_and_foldable() -> Result<()> {
+    let fake = FakeServer::start_with(
+        fake_ringcx::Config {
+            users: 40_000,
+            ..Default::default()
+        },
+        0,
+    )
+    .await?;
+    let world = World::start()?;
+    app::run("console_big", &world, &[], async |app| {
+        flows::sign_in_with_token(app, &fake).await?;
+        app.click("nav-console").await?;
+        // A raw path: the account's whole user tree, about 20 MB.
+        app.type_into("console-path", "/voice/api/v1/admin/users")
+            .await?;
+        app.click("console-send").await?;
+        app.wait_text("console-status", |t| t == "200").await?;
+        let size = app.text("console-size").await?;
+        ensure!(size.len() >= "20,000,000 bytes".len(), "size: {size}");
+        app.wait_text("console-response", |t| t.starts_with("["))
+            .await?;
+        // A screen of rows in the page, not 20 MB of text.
+        let (n, _) = rows(app).await?;
+        ensure!((10..200).contains(&n), "{n} row nodes for the first screen");
+        // Scrolled to the very end: the last lines come from Rust.
+        app.client
+            .execute(
+                "const b = document.querySelector('[data-testid=console-response]'); b.scrollTop = b.scrollHeight;",
+                vec![],
+            )
+            .await?;
+        app.until("the last line in view", || async {
+            Ok(rows(app).await?.1 == "]")
+        })
+        .await?;
+        let (n, _) = rows(app).await?;
+        ensure!(n < 200, "{n} row nodes at the end");
+        // Filtered: one user of 40,000, with where it sits.
+        app.type_into("console-filter", "\"userId\":39999,").await?;
+        let lines = app
+            .wait_text("console-lines", |t| t.starts_with("1 of "))
+            .await?;
+        let found = app.text("console-response").await?;
+        ensure!(
+            found.contains("].userId") && found.contains("\"userId\": 39999,"),
+            "filtered ({lines}): {found:.300}"
+        );
+        app.type_into("console-filter", "no such text anywhere").await?;
+        app.wait_text("console-lines", |t| t.starts_with("0 of ")).await?;
+        // Folded: the whole list to one line, and open again.
+        app.type_into("console-filter", "").await?;
+        app.wait_text("console-response", |t| t.starts_with("["))
+            .await?;
+        app.click("console-fold").await?;
+        app.until("the list folded to one line", || async {
+            let (n, last) = rows(app).await?;
+            Ok(n == 1 && last.starts_with("[…]"))
+        })
+        .await?;
+        app.click("console-fold").await?;
+        app.until("the list open again", || async { Ok(rows(app).await?.0 > 10) })
+            .await?;
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_credential_goes_to_the_clipboard_only_after_a_native_yes() -> Result<()> {
+    let fake = FakeServer::start(0).await?;
+    let world = World::start()?;
+    app::run("console_secret", &world, &[], async |app| {
+        flows::sign_in_with_token(app, &fake).await?;
+        app.click("nav-console").await?;
+        app.choose("console-method", "POST").await?;
+        app.type_into("console-path", "/voice/api/v1/admin/token")
+            .await?;
+        app.click("console-send").await?;
+        app.click("console-confirm").await?;
+        app.wait_text("console-status", |t| t == "200").await?;
+        app.wait_text("console-response", |t| t.contains("credential"))
+            .await?;
+        let issued = fake.issued_tokens();
+        let page = app.client.source().await?;
+        ensure!(
+            issued.iter().all(|t| !page.contains(t.as_str())),
+            "a token in the page"
+        );
+        // Escape: nothing copied.
+        app.click("console-copy-secret").await?;
+        let asked = native::dialog(&world, COPY_DIALOG).await?;
+        native::press(&world, &asked, "Escape")?;
+        app.wait_text("console-saved", |t| t == "Not copied.").await?;
+        ensure!(
+            issued.iter().all(|t| !world.clipboard().unwrap_or_default().contains(t.as_str())),
+            "copied without a yes"
+        );
+        // Copy (Alt+C): the token the fake made, on the clipboard.
+        app.click("console-copy-secret").await?;
+        let asked = native::dialog(&world, COPY_DIALOG).await?;
+        native::press(&world, &asked, "alt+c")?;
+        app.wait_text("console-saved", |t| t.starts_with("Copied")).await?;
+        let copied = world.clipboard()?;
+        ensure!(
+            fake.issued_tokens().iter().any(|t| *t == copied.trim()),
+            "the clipboard holds something else ({} chars)",
+            copied.len()
+        );
+        Ok(())
+    })
+    .await
+}
+
+/// The title of the native question before a credential is copied.
+const COPY_DIALOG: &str = "Copy a credential";

@@ -54,7 +54,14 @@ const ASK_CONSOLE: &str = r#"
     send("GET", "/voice/api/v1/admin/accounts/{accountId}/agentGroups", false),
     invoke("console_choices", { param: "agentGroupId", values: {} }),
     invoke("console_history", { query: "" }),
-  ]).then((replies) => done(replies.map((r) => JSON.stringify(r))), (e) => done(["error " + JSON.stringify(e)]));
+  ]).then(async (replies) => {
+    // The token list answered last: nothing of it is paged to the window,
+    // whatever the filter.
+    replies.push(await send("GET", "/voice/api/v1/admin/token", false));
+    for (const filter of ["", "a", "e", "\""])
+      replies.push(await invoke("console_lines", { ask: { filter, start: 0, count: 1000 } }));
+    return replies;
+  }).then((replies) => done(replies.map((r) => JSON.stringify(r))), (e) => done(["error " + JSON.stringify(e)]));
 "#;
 
 fn files_under(dir: &Path, out: &mut Vec<std::path::PathBuf>) {

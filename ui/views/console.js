@@ -5,6 +5,7 @@
 
 import * as ipc from "../ipc.js";
 import { $, showError, clearError, withProgress, setText } from "../dom.js";
+import { init as initAnswer, show as showAnswer } from "./answer.js";
 
 let seq = 0; // drops search answers to questions no longer asked
 /** @type {import("../wire").Form | null} */
@@ -278,10 +279,9 @@ async function send(confirmed) {
     const waited = answer.waitedSecs > 0 ? ` (waited ${answer.waitedSecs} s for the rate limit)` : "";
     setText($("[data-testid=console-time]"), `${answer.millis} ms${waited}`);
     setText($("#console-size"), `${answer.size.toLocaleString()} bytes${answer.contentType ? `, ${answer.contentType}` : ""}`);
-    $("[data-testid=console-save]").hidden = answer.kind === "withheld" || answer.kind === "empty";
+    $("[data-testid=console-save]").hidden = answer.kind === "empty";
     setText($("#console-saved"), "");
-    const more = answer.truncated ? "\n… (the answer is longer than the console shows: Save to file… has all of it)" : "";
-    $("[data-testid=console-response]").textContent = answer.text + more;
+    showAnswer(answer);
   } catch (e) {
     showError(e.message);
   }
@@ -324,6 +324,7 @@ function showWait() {
 }
 
 export function init() {
+  initAnswer();
   ipc.onConsoleWait((wait) => {
     waiting = wait;
     showWait();
