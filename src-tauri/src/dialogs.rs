@@ -37,9 +37,10 @@ pub async fn confirm<R: Runtime>(app: &AppHandle<R>, title: &str, message: &str,
         .message(message)
         .title(title)
         .kind(MessageDialogKind::Warning)
+        // Escape is Cancel; Alt and the first letter is `ok` on Linux.
         .buttons(MessageDialogButtons::OkCancelCustom(
             mnemonic(ok),
-            mnemonic("Cancel"),
+            "Cancel".to_string(),
         ))
         .show(move |answer| {
             let _ = tx.send(answer);

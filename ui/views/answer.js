@@ -35,7 +35,6 @@ function rowFor(row, index) {
     const folded = row.fold === "folded";
     toggle.setAttribute("aria-expanded", String(!folded));
     toggle.setAttribute("aria-label", `${folded ? "Unfold" : "Fold"} line ${row.line + 1} (${row.items} items)`);
-    toggle.textContent = folded ? "▸" : "▾";
     toggle.addEventListener("click", () => fold(row.line, !folded));
     el.append(toggle);
   } else {
