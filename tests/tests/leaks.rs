@@ -133,14 +133,21 @@ async fn no_token_reaches_logs_files_dom_or_ipc() -> Result<()> {
         seen.extend(replies.iter().map(|r| r.to_string()));
         let console = app.client.execute_async(ASK_CONSOLE, vec![]).await?;
         let console = console.as_array().context("console replies")?;
-        ensure!(console.len() == 7, "console replies: {console:?}");
-        for withheld in &console[2..4] {
+        ensure!(console.len() == 12, "console replies: {console:?}");
+        for withheld in [&console[2], &console[3], &console[7]] {
             ensure!(
                 withheld
                     .as_str()
                     .unwrap_or("")
                     .contains(r#""kind":"withheld""#),
                 "a credential answer was shown: {withheld}"
+            );
+        }
+        // After the token list, the window has no line to page.
+        for page in &console[8..] {
+            ensure!(
+                page.as_str().unwrap_or("").contains(r#""total":0"#),
+                "lines of a credential answer: {page}"
             );
         }
         ensure!(
