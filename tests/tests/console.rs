@@ -296,7 +296,9 @@ async fn an_upload_reaches_the_fake_as_multipart_with_the_files_bytes() -> Resul
         app.wait_text("error-banner", |t| t.contains("was not sent"))
             .await?;
         ensure!(
-            fake.requests().iter().all(|r| !r.path.ends_with("/preview")),
+            fake.requests()
+                .iter()
+                .all(|r| !r.path.ends_with("/preview")),
             "a file went out without the user's yes"
         );
         // Confirmed with the dialog's Upload button (Alt+U).
@@ -477,16 +479,20 @@ async fn a_credential_goes_to_the_clipboard_only_after_a_native_yes() -> Result<
         app.click("console-copy-secret").await?;
         let asked = native::dialog(&world, COPY_DIALOG).await?;
         native::press(&world, &asked, "Escape")?;
-        app.wait_text("console-saved", |t| t == "Not copied.").await?;
+        app.wait_text("console-saved", |t| t == "Not copied.")
+            .await?;
         ensure!(
-            issued.iter().all(|t| !world.clipboard().unwrap_or_default().contains(t.as_str())),
+            issued
+                .iter()
+                .all(|t| !world.clipboard().unwrap_or_default().contains(t.as_str())),
             "copied without a yes"
         );
         // Copy (Alt+C): the token the fake made, on the clipboard.
         app.click("console-copy-secret").await?;
         let asked = native::dialog(&world, COPY_DIALOG).await?;
         native::press(&world, &asked, "alt+c")?;
-        app.wait_text("console-saved", |t| t.starts_with("Copied")).await?;
+        app.wait_text("console-saved", |t| t.starts_with("Copied"))
+            .await?;
         let copied = world.clipboard()?;
         ensure!(
             fake.issued_tokens().iter().any(|t| *t == copied.trim()),

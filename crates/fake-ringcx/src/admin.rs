@@ -271,3 +271,95 @@ pub(crate) async fn recording(
     )
         .into_response()
 }
+
+/// `GET .../activeCalls/list`: the calls under way on the account, in the
+/// spec's `ActiveCallListResponse` shape.
+pub(crate) async fn active_calls(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    Path(account_id): Path<String>,
+) -> Response {
+    if let Err(r) = account(&st, &headers, &uri, &account_id) {
+        return r;
+    }
+    let calls: Vec<Value> = [
+        ("Ana", "Lopez", "6505550100", "INBOUND_QUEUED", "Support"),
+        ("Bo", "Chen", "6505550101", "ACTIVE", "Sales"),
+        ("Cy", "Okafor", "6505550102", "ACTIVE", "Renewals"),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, (first, last, ani, state, dest))| {
+        json!({
+            "accountId": account_id,
+            "agentFirstName": first,
+            "agentLastName": last,
+            "ani": ani,
+            "archive": false,
+            "callState": state,
+            "cnam": format!("{first} {last}").to_uppercase(),
+            "destinationName": dest,
+            "dnis": "8005550199",
+            "dnisE164": "+18005550199",
+            "enqueueTime": format!("2026-12-03T09:1{i}:00.000+0000"),
+            "dequeueTime": null,
+            "externalId": format!("ext-{i}"),
+            "uii": active_call_uii(i),
+        })
+    })
+    .collect();
+    Json(calls).into_response()
+}
+
+/// The fake's active call ids.
+pub fn active_call_uii(i: usize) -> String {
+    format!("20261203091{i}00000000000{i}")
+}
+
+/// `POST .../activeCalls/{uii}/hangupCall`: `true` as `text/plain`, as the
+/// spec says, for a call under way; a RingCX error for any other.
+pub(crate) async fn hangup_call(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    Path((account_id, uii)): Path<(String, String)>,
+) -> Response {
+    if let Err(r) = account(&st, &headers, &uri, &account_id) {
+        return r;
+    }
+    if !(0..3).any(|i| active_call_uii(i) == uii) {
+        return errors::ringcx(
+            axum::http::StatusCode::NOT_FOUND,
+            &format!("No active call with uii {uii}"),
+            None,
+            uri.path(),
+        );
+    }
+    ([(axum::http::header::CONTENT_TYPE, "text/plain")], "true").into_response()
+}
+
+/// `POST .../campaigns/{campaignId}/leadLoader/process`: starts loading a
+/// previewed file; 202 with no body, as the spec says. The `transactionId`
+/// must be one the preview step gave.
+pub(crate) async fn lead_loader_process(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    Path((account_id, _campaign)): Path<(String, u64)>,
+    body: axum::body::Bytes,
+) -> Response {
+    if let Err(r) = account(&st, &headers, &uri, &account_id) {
+        return r;
+    }
+    let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    match request.get("transactionId").and_then(Value::as_str) {
+        Some(tx) if tx.starts_with("tx-") => axum::http::StatusCode::ACCEPTED.into_response(),
+        _ => errors::ringcx(
+            axum::http::StatusCode::BAD_REQUEST,
+            "transactionId is missing or unknown: upload the file to leadLoader/preview first",
+            None,
+            uri.path(),
+        ),
+    }
+}

@@ -36,6 +36,7 @@ mod tls;
 mod tokens;
 mod users;
 
+pub use admin::active_call_uii;
 pub use config::Config;
 pub use faults::{Fault, FaultKind};
 pub use log::Request;
@@ -148,6 +149,18 @@ fn router(state: AppState) -> Router {
         .route(
             "/voice/api/v1/admin/accounts/{account_id}/campaigns/{campaign}/leadLoader/preview",
             post(admin::lead_loader_preview),
+        )
+        .route(
+            "/voice/api/v1/admin/accounts/{account_id}/campaigns/{campaign}/leadLoader/process",
+            post(admin::lead_loader_process),
+        )
+        .route(
+            "/voice/api/v1/admin/accounts/{account_id}/activeCalls/list",
+            get(admin::active_calls),
+        )
+        .route(
+            "/voice/api/v1/admin/accounts/{account_id}/activeCalls/{uii}/hangupCall",
+            post(admin::hangup_call),
         )
         .route(
             "/voice/api/cx/integration/v1/accounts/{rc}/sub-accounts/{sub}/recordings/dialogs/{dialog}/segments/{segment}",

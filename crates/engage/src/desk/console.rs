@@ -335,7 +335,10 @@ impl Desk {
             let kept = (!credential && !reply.body.is_empty())
                 .then(|| Arc::new(std::mem::take(&mut reply.body)));
             let size = kept.as_ref().map_or(reply.body.len(), |b| b.len());
-            let view = match kept.clone() {
+            // Text says what it is: a text/plain `true` or an HTML error
+            // page is shown as sent, not read as JSON.
+            let is_text = reply.content_type().starts_with("text/");
+            let view = match kept.clone().filter(|_| !is_text) {
                 Some(body) => {
                     tokio::task::spawn_blocking(move || console::JsonView::index(body).ok())
                         .await

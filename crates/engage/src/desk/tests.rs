@@ -1160,3 +1160,47 @@ async fn a_20_mb_answer_is_paged_filtered_folded_and_saved_whole() {
     let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
     assert!(saved.as_array().is_some_and(|a| !a.is_empty()));
 }
+
+#[tokio::test]
+async fn active_calls_a_text_answer_and_the_lead_loader_steps() {
+    use crate::console::AnswerKind;
+    let w = world().await;
+    let d = w.signed_in().await;
+    let calls = d
+        .console_send(request(
+            "GET",
+            "/voice/api/v1/admin/accounts/{accountId}/activeCalls/list",
+        ))
+        .await
+        .unwrap();
+    assert_eq!((calls.status, calls.kind), (200, AnswerKind::Json));
+    let listed: Vec<serde_json::Value> = serde_json::from_str(&shown(&d)).unwrap();
+    assert_eq!(listed.len(), 3);
+    assert_eq!(listed[1]["uii"], fake_ringcx::active_call_uii(1));
+    // text/plain is shown as text, even when it would parse as JSON.
+    let mut hangup = request(
+        "POST",
+        "/voice/api/v1/admin/accounts/{accountId}/activeCalls/{uii}/hangupCall",
+    );
+    hangup
+        .values
+        .insert("uii".into(), fake_ringcx::active_call_uii(1));
+    hangup.confirmed = true;
+    let a = d.console_send(hangup).await.unwrap();
+    assert_eq!(
+        (a.status, a.kind, a.text.as_str()),
+        (200, AnswerKind::Text, "true")
+    );
+    assert_eq!(shown(&d), "");
+    // The process step takes the preview's transactionId; 202, no body.
+    let path = "/voice/api/v1/admin/accounts/{accountId}/campaigns/{campaignId}/leadLoader/process";
+    let mut process = request("POST", path);
+    process.values.insert("campaignId".into(), "102000".into());
+    process.confirmed = true;
+    process.body = r#"{"transactionId": "tx-0123456789ab", "fileType": "COMMA"}"#.into();
+    let a = d.console_send(process.clone()).await.unwrap();
+    assert_eq!((a.status, a.kind), (202, AnswerKind::Empty));
+    process.body = r#"{"fileType": "COMMA"}"#.into();
+    let a = d.console_send(process).await.unwrap();
+    assert_eq!(a.status, 400);
+}
