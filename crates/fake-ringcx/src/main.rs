@@ -1,4 +1,4 @@
-//! `fake-ringcx [--port N] [--demo]`: serves the fake RingCentral + RingCX
+//! `fake-ringcx [--port N] [--demo] [--users N]`: serves the fake RingCentral + RingCX
 //! APIs on loopback until Ctrl-C or SIGTERM.
 //!
 //! The first stdout line is `listening on http://127.0.0.1:PORT`; scripts and
@@ -12,25 +12,32 @@ use fake_ringcx::{Config, FakeServer};
 struct Args {
     port: u16,
     demo: bool,
+    /// The account's users, when not the config's own number.
+    users: Option<usize>,
 }
 
 fn parse_args(args: impl Iterator<Item = String>) -> anyhow::Result<Args> {
     let mut parsed = Args {
         port: 0,
         demo: false,
+        users: None,
     };
     let mut args = args.peekable();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--demo" => parsed.demo = true,
+            "--users" => {
+                let v = args.next().context("--users needs a number")?;
+                parsed.users = Some(v.parse().with_context(|| format!("bad user count {v:?}"))?);
+            }
             "--port" => {
                 let v = args.next().context("--port needs a number")?;
                 parsed.port = v.parse().with_context(|| format!("bad port {v:?}"))?;
             }
             // The first version took the port as a bare argument.
             p if p.parse::<u16>().is_ok() => parsed.port = p.parse()?,
-            "-h" | "--help" => bail!("usage: fake-ringcx [--port N] [--demo]"),
-            other => bail!("unknown argument {other:?}; usage: fake-ringcx [--port N] [--demo]"),
+            "-h" | "--help" => bail!("usage: fake-ringcx [--port N] [--demo] [--users N]"),
+            other => bail!("unknown argument {other:?}; usage: fake-ringcx [--port N] [--demo] [--users N]"),
         }
     }
     Ok(parsed)
@@ -60,11 +67,14 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let args = parse_args(std::env::args().skip(1))?;
-    let config = if args.demo {
+    let mut config = if args.demo {
         Config::demo()
     } else {
         Config::default()
     };
+    if let Some(users) = args.users {
+        config.users = users;
+    }
     let server = FakeServer::start_with(config, args.port).await?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "listening on {}", server.url())?;
@@ -92,5 +102,7 @@ mod tests {
         assert_eq!(args(&["4200"]).unwrap().port, 4200);
         assert!(args(&["--port"]).is_err());
         assert!(args(&["--bogus"]).is_err());
+        assert_eq!(args(&["--users", "40000"]).unwrap().users, Some(40_000));
+        assert!(args(&["--users", "many"]).is_err());
     }
 }
