@@ -37,7 +37,9 @@ fn parse_args(args: impl Iterator<Item = String>) -> anyhow::Result<Args> {
             // The first version took the port as a bare argument.
             p if p.parse::<u16>().is_ok() => parsed.port = p.parse()?,
             "-h" | "--help" => bail!("usage: fake-ringcx [--port N] [--demo] [--users N]"),
-            other => bail!("unknown argument {other:?}; usage: fake-ringcx [--port N] [--demo] [--users N]"),
+            other => bail!(
+                "unknown argument {other:?}; usage: fake-ringcx [--port N] [--demo] [--users N]"
+            ),
         }
     }
     Ok(parsed)

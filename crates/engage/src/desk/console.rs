@@ -316,9 +316,11 @@ impl Desk {
             let waited = started
                 .elapsed()
                 .saturating_sub(Duration::from_millis(millis));
-            tracing::debug!(
+            // The moment the answer arrived, for `make bench` (P7) to start from.
+            tracing::info!(
                 target: "engage::timing",
-                at_ms = crate::clock::unix_millis(std::time::SystemTime::now()),
+                at_ms = crate::clock::unix_millis(reply.received_at),
+                bytes = reply.body.len(),
                 "console response received"
             );
             let name = {
