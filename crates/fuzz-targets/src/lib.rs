@@ -24,6 +24,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("settings", settings),
     ("vault_bundle", vault_bundle),
     ("api_path", api_path),
+    ("json_view", json_view),
 ];
 
 /// A fixed clock: the targets must be deterministic.
@@ -93,6 +94,35 @@ pub fn users(data: &[u8]) {
             ..Default::default()
         });
         assert!(page.matched <= page.total);
+    }
+}
+
+/// The console's JSON index: it takes every document serde_json takes,
+/// with at least the lines a pretty printer would print, and paging, folding and
+/// filtering never panic.
+pub fn json_view(data: &[u8]) {
+    use engage::console::JsonView;
+    let by_serde = serde_json::from_slice::<serde_json::Value>(data).ok();
+    let view = JsonView::index(std::sync::Arc::new(data.to_vec()));
+    if let Some(value) = &by_serde {
+        let view = view.as_ref().expect("serde_json took it, the index refused it");
+        let pretty = serde_json::to_string_pretty(value).unwrap_or_default();
+        // As many lines as the pretty print, or more: a key sent twice is
+        // shown twice, where a `Value` keeps one.
+        assert!(view.line_count() as usize >= pretty.lines().count());
+    }
+    if let Ok(mut view) = view {
+        let lines = view.line_count();
+        let filter = String::from_utf8_lossy(data.get(..3).unwrap_or(data)).into_owned();
+        for (i, b) in data.iter().take(8).enumerate() {
+            view.fold(u32::from(*b) % lines.max(1), i % 3 != 0);
+        }
+        let page = view.page("", lines / 2, 50);
+        assert!(page.rows.len() <= 50 && page.total <= lines);
+        let page = view.page(&filter, 0, 50);
+        assert!(page.total <= lines);
+        view.fold_at_depth(1);
+        let _ = view.page("", 0, 1_000);
     }
 }
 

@@ -77,6 +77,26 @@ async fn theme(dir: &std::path::Path, theme: &str, gtk: &str) -> Result<()> {
         rows.get(2).context("a third row")?.click().await?;
         app.visible("user-details").await.context("user-details")?;
         shot(&app, dir, &format!("user-details-{theme}")).await?;
+
+        // The console: agent groups found by typing, sent, the answer's
+        // lines with one group folded.
+        app.click("nav-console").await.context("nav-console")?;
+        app.type_into("console-search", "agent groups").await?;
+        app.click("console-op").await.context("console-op")?;
+        app.click("console-send").await.context("console-send")?;
+        app.wait_text("console-status", |t| t == "200").await?;
+        app.wait_text("console-response", |t| t.contains("groupName"))
+            .await?;
+        let folds = app
+            .client
+            .find_all(fantoccini::Locator::Css("[data-testid=console-fold]"))
+            .await?;
+        folds.get(2).context("a third fold")?.click().await?;
+        app.until("the fold drawn", || async {
+            Ok(app.text("console-response").await?.contains("…"))
+        })
+        .await?;
+        shot(&app, dir, &format!("console-{theme}")).await?;
         Ok::<_, anyhow::Error>(())
     }
     .await;

@@ -161,3 +161,10 @@ fn long_lines_are_cut_and_odd_keys_are_quoted_in_paths() {
     assert!(v.page("", 50, 10).rows.is_empty());
     assert_eq!(v.page("", 0, u32::MAX).rows.len(), 5);
 }
+
+#[test]
+fn a_key_sent_twice_is_shown_twice() {
+    // serde_json's Value keeps the last; the console shows what came.
+    let mut v = view(r#"{"a":1,"a":2}"#);
+    assert_eq!(shown(&mut v), "{\n  \"a\": 1,\n  \"a\": 2\n}");
+}
