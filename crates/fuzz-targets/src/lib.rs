@@ -105,7 +105,9 @@ pub fn json_view(data: &[u8]) {
     let by_serde = serde_json::from_slice::<serde_json::Value>(data).ok();
     let view = JsonView::index(std::sync::Arc::new(data.to_vec()));
     if let Some(value) = &by_serde {
-        let view = view.as_ref().expect("serde_json took it, the index refused it");
+        let view = view
+            .as_ref()
+            .expect("serde_json took it, the index refused it");
         let pretty = serde_json::to_string_pretty(value).unwrap_or_default();
         // As many lines as the pretty print, or more: a key sent twice is
         // shown twice, where a `Value` keeps one.
