@@ -28,10 +28,12 @@ pub async fn dialog(world: &World, title: &str) -> Result<String> {
     let deadline = Instant::now() + crate::app::WAIT;
     loop {
         // xdotool's search exits 1 while nothing matches.
-        if let Ok(found) = xdotool(world, &["search", "--name", title]) {
+        // Only a mapped window takes the focus (X answers BadMatch before).
+        if let Ok(found) = xdotool(world, &["search", "--onlyvisible", "--name", title]) {
             if let Some(id) = found.lines().next() {
-                xdotool(world, &["windowfocus", "--sync", id])?;
-                return Ok(id.to_string());
+                if xdotool(world, &["windowfocus", "--sync", id]).is_ok() {
+                    return Ok(id.to_string());
+                }
             }
         }
         if Instant::now() > deadline {

@@ -124,10 +124,15 @@ async fn find_fill_send_and_confirm_a_change() -> Result<()> {
             Ok(method == "PUT" && path.ends_with("/agentGroups/{agentGroupId}"))
         })
         .await?;
-        app.click("console-op").await?;
+        app.click("console-op").await.context("opening the PUT")?;
         // The group comes from the picker, filled by the agent groups call.
         let css = "[data-testid=console-pick][data-name=agentGroupId]";
-        app.client.find(Locator::Css(css)).await?.click().await?;
+        app.client
+            .find(Locator::Css(css))
+            .await?
+            .click()
+            .await
+            .context("clicking Pick…")?;
         let choices = "[data-testid=console-choices][data-name=agentGroupId]";
         app.until("the agent groups in the picker", || async {
             let select = app.client.find(Locator::Css(choices)).await?;
@@ -135,7 +140,10 @@ async fn find_fill_send_and_confirm_a_change() -> Result<()> {
         })
         .await?;
         let select = app.client.find(Locator::Css(choices)).await?;
-        select.select_by_value("2222").await?;
+        select
+            .select_by_value("2222")
+            .await
+            .context("choosing Dev Support")?;
         app.client
             .execute(
                 "arguments[0].dispatchEvent(new Event('change'));",
