@@ -127,9 +127,13 @@ async fn find_fill_send_and_confirm_a_change() -> Result<()> {
         app.click("console-op").await.context("opening the PUT")?;
         // The group comes from the picker, filled by the agent groups call.
         let css = "[data-testid=console-pick][data-name=agentGroupId]";
+        // The form is drawn once Rust has answered: wait for it.
         app.client
-            .find(Locator::Css(css))
-            .await?
+            .wait()
+            .at_most(app::WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .context("no Pick… for agentGroupId")?
             .click()
             .await
             .context("clicking Pick…")?;
