@@ -139,6 +139,14 @@ impl Desk {
         Ok(bytes.len())
     }
 
+    /// Drops the last answer (and a credential's): it belongs to the
+    /// session that ended.
+    pub(super) fn forget_answers(&self) {
+        *guard(&self.last_answer) = None;
+        *guard(&self.json_view) = None;
+        *guard(&self.last_secret) = None;
+    }
+
     /// The last answer, when it was a credential, for the clipboard once
     /// the user has confirmed it.
     pub fn console_secret(&self) -> Result<SecretString, Error> {

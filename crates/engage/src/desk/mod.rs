@@ -219,6 +219,7 @@ impl Desk {
         if current.take().is_some() {
             self.installs.fetch_add(1, Ordering::SeqCst);
             *guard(&self.users) = None;
+            self.forget_answers();
         }
         drop(current);
         self.publish(Status::signed_out(&hosts_of(&chosen), None));
@@ -309,6 +310,7 @@ impl Desk {
             old
         };
         *guard(&self.users) = None;
+        self.forget_answers();
         let status = session.status();
         self.publish(status.clone());
         if let Some(old) = old {
@@ -462,6 +464,7 @@ impl Desk {
             current.take()
         };
         *guard(&self.users) = None;
+        self.forget_answers();
         match installed {
             Some(i) => i.session.sign_out().await,
             None => {

@@ -970,6 +970,27 @@ async fn a_credential_answer_never_leaves_rust() {
         d.console_secret().unwrap_err().code(),
         ErrorCode::NothingToCopy
     );
+    assert!(d.console_save_name().is_some());
+    // Signing out drops whatever the session answered, a credential too.
+    let mut create = request("POST", "/voice/api/v1/admin/token");
+    create.confirmed = true;
+    d.console_send(create).await.unwrap();
+    assert!(d.console_secret().is_ok());
+    d.sign_out().await;
+    assert_eq!(
+        d.console_secret().unwrap_err().code(),
+        ErrorCode::NothingToCopy
+    );
+    assert_eq!(d.console_save_name(), None);
+    assert_eq!(
+        d.console_lines(&crate::console::LinesAsk {
+            filter: String::new(),
+            start: 0,
+            count: 10
+        })
+        .total,
+        0
+    );
 }
 
 /// The last JSON answer as the window pages it, as one text.

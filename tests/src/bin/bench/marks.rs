@@ -183,3 +183,18 @@ fn number(v: &Value) -> Option<usize> {
         _ => None,
     }
 }
+
+/// When the core logged `what` (target `engage::timing`, `at_ms=…`) in the
+/// world's app log, last time: marks in the log keep benchmark fields out
+/// of production types.
+pub(crate) fn logged_at(world: &e2e::World, what: &str) -> Result<f64> {
+    let log = std::fs::read_to_string(world.root().join("app.log"))?;
+    log.lines()
+        .rev()
+        .filter(|l| l.contains(what))
+        .find_map(|l| {
+            let at = l.split("at_ms=").nth(1)?;
+            at.split_whitespace().next()?.parse::<f64>().ok()
+        })
+        .with_context(|| format!("the app logged no {what:?}"))
+}

@@ -92,18 +92,9 @@ pub(crate) async fn p3_paint(setup: &Setup, users: usize) -> Result<Figure> {
     Ok(figure)
 }
 
-/// When the users response arrived in Rust: the core logs it (target
-/// `engage::timing`), so no production type carries a benchmark field.
+/// When the answer arrived in Rust, as the core logged it.
 fn received_at(world: &World) -> Result<f64> {
-    let log = std::fs::read_to_string(world.root().join("app.log"))?;
-    log.lines()
-        .rev()
-        .filter(|l| l.contains("users response received"))
-        .find_map(|l| {
-            let at = l.split("at_ms=").nth(1)?;
-            at.split_whitespace().next()?.parse::<f64>().ok()
-        })
-        .context("the app logged no users response")
+    crate::marks::logged_at(world, "users response received")
 }
 
 async fn floor_paint(setup: &Setup, fake: &FakeServer, rows: usize, name: &str) -> Result<Paint> {

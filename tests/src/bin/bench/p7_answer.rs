@@ -5,7 +5,7 @@
 
 use std::time::Instant;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use e2e::{flows, App, World};
 use engage::ExposeSecret;
 use fake_ringcx::{Config, FakeServer};
@@ -117,16 +117,7 @@ async fn wait_painted(app: &App) -> Result<(f64, u64)> {
     }
 }
 
-/// When the answer arrived in Rust: the core logs it (target
-/// `engage::timing`).
+/// When the answer arrived in Rust, as the core logged it.
 fn received_at(world: &World) -> Result<f64> {
-    let log = std::fs::read_to_string(world.root().join("app.log"))?;
-    log.lines()
-        .rev()
-        .filter(|l| l.contains("console response received"))
-        .find_map(|l| {
-            let at = l.split("at_ms=").nth(1)?;
-            at.split_whitespace().next()?.parse::<f64>().ok()
-        })
-        .context("the app logged no console response")
+    crate::marks::logged_at(world, "console response received")
 }
