@@ -22,14 +22,56 @@ pub const DOCUMENT_LIMIT: usize = 16_000_000;
 /// and save the whole of it.
 pub const CONSOLE_LIMIT: usize = 64_000_000;
 
+/// The longest answer the console saves (spilled to a file past
+/// [`CONSOLE_LIMIT`]).
+pub const SPILL_LIMIT: u64 = 4_000_000_000;
+
+/// How much of a spilled answer stays in memory: enough to show its first
+/// megabyte, and a few bytes more, so that a character cut at the megabyte
+/// is seen as cut rather than as bytes that are not text.
+pub const SPILL_HEAD: usize = 1_000_004;
+
+/// Where an answer's body goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Keep {
+    /// In memory, at most this many bytes; a longer answer is an error.
+    Memory(usize),
+    /// In memory up to `memory` bytes; a longer answer goes whole to a
+    /// temporary file in `dir` (deleted when the last reply holding it
+    /// goes), at most `max` bytes, and the reply keeps its first
+    /// [`SPILL_HEAD`] bytes in `body`.
+    Spill {
+        memory: usize,
+        dir: std::path::PathBuf,
+        max: u64,
+    },
+}
+
+impl From<usize> for Keep {
+    fn from(limit: usize) -> Keep {
+        Keep::Memory(limit)
+    }
+}
+
+/// An answer too long for memory, on disk.
+#[derive(Debug, Clone)]
+pub struct Spilled {
+    pub file: std::sync::Arc<tempfile::NamedTempFile>,
+    /// The whole answer's length.
+    pub len: u64,
+}
+
 /// A response read in full, within a limit. Its body may carry tokens, so
 /// its `Debug` shows only the status, the content type and the size.
 pub struct Reply {
     pub status: u16,
     pub headers: HeaderMap,
+    /// The answer; only its start when it was spilled to a file.
     pub body: Vec<u8>,
     /// When the last byte of the body arrived (before any parsing).
     pub received_at: std::time::SystemTime,
+    /// The whole answer, when it was longer than memory may hold.
+    pub spilled: Option<Spilled>,
 }
 
 impl std::fmt::Debug for Reply {
@@ -147,13 +189,14 @@ impl Http {
         &self.client
     }
 
-    /// Sends a request and reads at most `limit` bytes of the answer.
+    /// Sends a request and reads the answer as `keep` says.
     pub async fn send(
         &self,
         service: Service,
         request: RequestBuilder,
-        limit: usize,
+        keep: impl Into<Keep>,
     ) -> Result<Reply, Error> {
+        let keep = keep.into();
         let request = request.build().map_err(|e| transport(service, "?", &e))?;
         let host = request
             .url()
@@ -170,27 +213,98 @@ impl Http {
             .map_err(|e| transport(service, &host, &e))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        if response.content_length().is_some_and(|n| n > limit as u64) {
-            return Err(Error::TooLarge { service, limit });
+        let (memory, most) = match &keep {
+            Keep::Memory(n) => (*n, *n as u64),
+            Keep::Spill { memory, max, .. } => (*memory, *max),
+        };
+        let too_large = || Error::TooLarge {
+            service,
+            limit: usize::try_from(most).unwrap_or(usize::MAX),
+        };
+        if response.content_length().is_some_and(|n| n > most) {
+            return Err(too_large());
         }
         let mut body = Vec::new();
+        let mut spill: Option<(tempfile::NamedTempFile, u64)> = None;
         while let Some(chunk) = response
             .chunk()
             .await
             .map_err(|e| transport(service, &host, &e))?
         {
-            if body.len() + chunk.len() > limit {
-                return Err(Error::TooLarge { service, limit });
+            if spill.is_none() && body.len() + chunk.len() > memory {
+                let Keep::Spill { dir, .. } = &keep else {
+                    return Err(too_large());
+                };
+                let mut file = spill_file(dir)?;
+                write_spill(&mut file, &body, dir)?;
+                spill = Some((file, body.len() as u64));
+                body.truncate(SPILL_HEAD);
             }
-            body.extend_from_slice(&chunk);
+            match spill.as_mut() {
+                Some((file, len)) => {
+                    *len += chunk.len() as u64;
+                    if *len > most {
+                        return Err(too_large());
+                    }
+                    let Keep::Spill { dir, .. } = &keep else {
+                        unreachable!("only a spilling read has a file")
+                    };
+                    write_spill(file, &chunk, dir)?;
+                }
+                None => body.extend_from_slice(&chunk),
+            }
         }
+        let spilled = match spill {
+            Some((file, len)) => {
+                use std::io::Write;
+                let mut f = file.as_file();
+                f.flush().map_err(|e| Error::FileUnwritable {
+                    path: file.path().display().to_string(),
+                    reason: e.kind().to_string(),
+                })?;
+                Some(Spilled {
+                    file: std::sync::Arc::new(file),
+                    len,
+                })
+            }
+            None => None,
+        };
         Ok(Reply {
             status,
             headers,
             body,
             received_at: std::time::SystemTime::now(),
+            spilled,
         })
     }
+}
+
+/// A temporary file for an answer too long for memory: private to this
+/// user (tempfile makes it 0600), removed when dropped.
+fn spill_file(dir: &std::path::Path) -> Result<tempfile::NamedTempFile, Error> {
+    let unwritable = |e: std::io::Error| Error::FileUnwritable {
+        path: dir.display().to_string(),
+        reason: e.kind().to_string(),
+    };
+    std::fs::create_dir_all(dir).map_err(unwritable)?;
+    tempfile::Builder::new()
+        .prefix("answer-")
+        .tempfile_in(dir)
+        .map_err(unwritable)
+}
+
+// The chunks are small (tens of KB) and go to the page cache: written
+// in place rather than handed to a blocking thread one by one.
+fn write_spill(
+    file: &mut tempfile::NamedTempFile,
+    bytes: &[u8],
+    dir: &std::path::Path,
+) -> Result<(), Error> {
+    use std::io::Write;
+    file.write_all(bytes).map_err(|e| Error::FileUnwritable {
+        path: dir.display().to_string(),
+        reason: e.kind().to_string(),
+    })
 }
 
 impl Default for Http {
@@ -338,6 +452,7 @@ mod tests {
             headers,
             body: body.as_bytes().to_vec(),
             received_at: std::time::SystemTime::now(),
+            spilled: None,
         }
     }
 

@@ -372,6 +372,7 @@ mod tests {
             headers: Default::default(),
             body: body.as_bytes().to_vec(),
             received_at: std::time::SystemTime::now(),
+            spilled: None,
         };
         let err = |code: &str, oauth: &str| {
             format!(

@@ -110,7 +110,7 @@ impl RingCx {
         path: &ApiPath,
         query: &[(String, String)],
         body: Option<&Payload>,
-        limit: usize,
+        keep: impl Into<crate::http::Keep>,
     ) -> Result<Reply, Error> {
         let method = parse_method(method)?;
         let mut request = self
@@ -137,7 +137,7 @@ impl RingCx {
             }
             None => {}
         }
-        self.http.send(Service::RingCx, request, limit).await
+        self.http.send(Service::RingCx, request, keep).await
     }
 }
 
@@ -285,6 +285,7 @@ mod tests {
             headers: Default::default(),
             body: body.as_bytes().to_vec(),
             received_at: std::time::SystemTime::now(),
+            spilled: None,
         }
     }
 

@@ -36,6 +36,7 @@ fn reply(status: u16, body: &[u8]) -> Reply {
         headers: Default::default(),
         body: body.to_vec(),
         received_at: UNIX_EPOCH + NOW,
+        spilled: None,
     }
 }
 

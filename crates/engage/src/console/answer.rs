@@ -127,6 +127,7 @@ mod tests {
             headers,
             body: body.to_vec(),
             received_at: std::time::SystemTime::now(),
+            spilled: None,
         }
     }
 

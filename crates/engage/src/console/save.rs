@@ -72,9 +72,44 @@ pub async fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     Ok(())
 }
 
+/// Copies the file at `from` (a spilled answer) to `path` the same way:
+/// whole or not at all.
+pub async fn copy(path: &Path, from: &Path) -> Result<u64, Error> {
+    let unwritable = |e: std::io::Error| Error::FileUnwritable {
+        path: path.display().to_string().chars().take(300).collect(),
+        reason: e.kind().to_string(),
+    };
+    let tmp = path.with_extension("engage-desk-partial");
+    let n = tokio::fs::copy(from, &tmp).await.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        unwritable(e)
+    })?;
+    if let Err(e) = tokio::fs::rename(&tmp, path).await {
+        let _ = tokio::fs::remove_file(&tmp).await;
+        return Err(unwritable(e));
+    }
+    Ok(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_copy_is_whole_or_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let from = dir.path().join("answer");
+        std::fs::write(&from, b"all of it").unwrap();
+        let to = dir.path().join("saved.json");
+        assert_eq!(copy(&to, &from).await.unwrap(), 9);
+        assert_eq!(std::fs::read(&to).unwrap(), b"all of it");
+        let e = copy(&dir.path().join("no/such/folder/x"), &from)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), crate::error::ErrorCode::FileUnwritable);
+        assert!(copy(&to, &dir.path().join("gone")).await.is_err());
+        assert_eq!(std::fs::read(&to).unwrap(), b"all of it");
+    }
 
     #[test]
     fn the_servers_name_is_used_when_it_is_safe() {

@@ -15,6 +15,14 @@ use crate::{Error, ExposeSecret, SecretString};
 
 use super::{guard, Desk};
 
+/// The last answer as kept for "Save to file…".
+#[derive(Debug, Clone)]
+pub(crate) enum Kept {
+    Bytes(Arc<Vec<u8>>),
+    /// Longer than memory holds: on disk until replaced.
+    File(crate::http::Spilled),
+}
+
 /// The most operations one search lists.
 pub const SEARCH_LIMIT: usize = 400;
 
@@ -127,9 +135,15 @@ impl Desk {
     /// native save dialog); returns how many. A credential is written too:
     /// the user chose that file for it.
     pub async fn console_save(&self, path: &std::path::Path) -> Result<usize, Error> {
-        let kept = guard(&self.last_answer).as_ref().map(|(_, b)| b.clone());
+        let kept = guard(&self.last_answer).as_ref().map(|(_, k)| k.clone());
         let bytes = match kept {
-            Some(bytes) => bytes,
+            Some(Kept::Bytes(bytes)) => bytes,
+            Some(Kept::File(spilled)) => {
+                // The file stays while this copy is made, even if another
+                // answer replaces it meanwhile: `spilled` holds it.
+                let n = console::save::copy(path, spilled.file.path()).await?;
+                return Ok(n as usize);
+            }
             None => guard(&self.last_secret)
                 .as_ref()
                 .map(|(_, s)| Arc::new(s.expose_secret().as_bytes().to_vec()))
@@ -137,6 +151,22 @@ impl Desk {
         };
         console::save::write(path, &bytes).await?;
         Ok(bytes.len())
+    }
+
+    /// Lowers the size past which answers go to a file, for tests.
+    #[cfg(test)]
+    pub(crate) fn set_console_memory(&self, bytes: usize) {
+        self.console_memory
+            .store(bytes, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Where answers too long for memory wait to be saved: the app's data
+    /// folder, or the system's temporary one.
+    pub(crate) fn spill_dir(&self) -> std::path::PathBuf {
+        self.history_dir.as_deref().map_or_else(
+            || std::env::temp_dir().join("engage-desk-answers"),
+            |d| d.with_file_name("answers"),
+        )
     }
 
     /// Drops the last answer (and a credential's): it belongs to the
@@ -313,7 +343,16 @@ impl Desk {
             }
             self.set_wait(call, None);
             let sent = Instant::now();
-            let mut reply = session.send(&method, &path, &query, body.as_ref()).await?;
+            let keep = crate::http::Keep::Spill {
+                memory: self
+                    .console_memory
+                    .load(std::sync::atomic::Ordering::Relaxed),
+                dir: self.spill_dir(),
+                max: crate::http::SPILL_LIMIT,
+            };
+            let mut reply = session
+                .send(&method, &path, &query, body.as_ref(), keep)
+                .await?;
             if reply.status == 429 && tries < RETRIES_AFTER_429 {
                 tries += 1;
                 self.governor
@@ -342,13 +381,18 @@ impl Desk {
                     reply.content_type(),
                 )
             };
+            let spilled = reply.spilled.take();
             let kept = (!credential && !reply.body.is_empty())
                 .then(|| Arc::new(std::mem::take(&mut reply.body)));
-            let size = kept.as_ref().map_or(reply.body.len(), |b| b.len());
+            let size = spilled.as_ref().map_or_else(
+                || kept.as_ref().map_or(reply.body.len(), |b| b.len()),
+                |s| s.len as usize,
+            );
             // Text says what it is: a text/plain `true` or an HTML error
-            // page is shown as sent, not read as JSON.
+            // page is shown as sent, not read as JSON. A spilled answer
+            // has only its start in memory: shown as text, saved whole.
             let is_text = reply.content_type().starts_with("text/");
-            let view = match kept.clone().filter(|_| !is_text) {
+            let view = match kept.clone().filter(|_| !is_text && spilled.is_none()) {
                 Some(body) => {
                     tokio::task::spawn_blocking(move || console::JsonView::index(body).ok())
                         .await
@@ -357,7 +401,7 @@ impl Desk {
                 }
                 None => None,
             };
-            let answer = console::answer::answer(
+            let mut answer = console::answer::answer(
                 &reply,
                 kept.as_deref().map_or(&reply.body[..], Vec::as_slice),
                 credential,
@@ -368,13 +412,22 @@ impl Desk {
                 },
                 path.to_string(),
             );
+            if spilled.is_some() {
+                answer.size = size;
+                answer.truncated = true;
+            }
             *guard(&self.json_view) = view;
             *guard(&self.last_secret) =
                 (credential && reply.is_success() && !reply.body.is_empty()).then(|| {
                     let text = String::from_utf8_lossy(&reply.body).into_owned();
                     (name.clone(), SecretString::from(text))
                 });
-            *guard(&self.last_answer) = kept.map(|body| (name, body));
+            *guard(&self.last_answer) = kept.map(|body| {
+                let whole = spilled
+                    .filter(|_| !credential)
+                    .map_or(Kept::Bytes(body), Kept::File);
+                (name, whole)
+            });
             self.history().record(
                 &recorded,
                 reply.status,

@@ -24,7 +24,7 @@ pub use sign_in::{SignInForm, SignInWith};
 pub use users::UsersLoaded;
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 
@@ -98,12 +98,14 @@ pub struct Desk {
     waits: watch::Sender<Option<crate::console::Wait>>,
     /// The last answer's bytes and the name to offer, for "Save to file…"
     /// (never a credential's).
-    last_answer: Mutex<Option<(String, Arc<Vec<u8>>)>>,
+    last_answer: Mutex<Option<(String, self::console::Kept)>>,
     /// The last answer indexed for paging, when it was JSON.
     json_view: Mutex<Option<crate::console::JsonView>>,
     /// The last answer when it was a credential: its name, and its text,
     /// which leaves only to the clipboard or a file the user confirms.
     last_secret: Mutex<Option<(String, crate::SecretString)>>,
+    /// Answers longer than this go to a temporary file (tests lower it).
+    console_memory: AtomicUsize,
     /// Files the user picked in the native dialog or confirmed there; the
     /// only ones an upload may read (canonical paths).
     allowed_files: Mutex<std::collections::HashSet<std::path::PathBuf>>,
@@ -137,6 +139,7 @@ impl Desk {
             json_view: Mutex::default(),
             last_secret: Mutex::default(),
             allowed_files: Mutex::default(),
+            console_memory: AtomicUsize::new(crate::http::CONSOLE_LIMIT),
             settings: Mutex::new(settings),
             current: RwLock::new(None),
             pending: Mutex::new(None),

@@ -1225,3 +1225,39 @@ async fn active_calls_a_text_answer_and_the_lead_loader_steps() {
     let a = d.console_send(process).await.unwrap();
     assert_eq!(a.status, 400);
 }
+
+#[tokio::test]
+async fn an_answer_longer_than_memory_goes_to_a_file_and_is_saved_whole() {
+    use crate::console::AnswerKind;
+    let w = world_with(Config {
+        users: 40_000,
+        ..Config::default()
+    })
+    .await;
+    let d = w.signed_in().await;
+    // 1 MB instead of 64, so 20 MB are enough to go past it.
+    d.set_console_memory(1_000_000);
+    let answer = d
+        .console_send(request("GET", "/voice/api/v1/admin/users"))
+        .await
+        .unwrap();
+    assert_eq!(answer.status, 200);
+    assert!(answer.size > 16_000_000, "{} bytes", answer.size);
+    // Its start is shown as text; it is not indexed from a part.
+    assert_eq!((answer.kind, answer.lines), (AnswerKind::Text, 0));
+    assert!(answer.truncated && answer.text.len() <= crate::console::answer::SHOWN_LIMIT);
+    assert!(answer.text.starts_with("[{"));
+    let spilled: Vec<_> = std::fs::read_dir(d.spill_dir()).unwrap().collect();
+    assert_eq!(spilled.len(), 1, "one answer waiting on disk");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("users.json");
+    assert_eq!(d.console_save(&file).await.unwrap(), answer.size);
+    let saved = std::fs::read(&file).unwrap();
+    let users: Vec<serde_json::Value> = serde_json::from_slice(&saved).unwrap();
+    assert!(!users.is_empty());
+    // The next answer replaces it, and its file goes.
+    d.console_send(request("GET", "/voice/api/v1/admin/accounts"))
+        .await
+        .unwrap();
+    assert_eq!(std::fs::read_dir(d.spill_dir()).unwrap().count(), 0);
+}

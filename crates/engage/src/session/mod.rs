@@ -24,7 +24,7 @@ use tokio_util::sync::CancellationToken;
 use crate::api_path::ApiPath;
 use crate::error::Service;
 use crate::hosts::Hosts;
-use crate::http::{Http, Reply, API_BODY_LIMIT, CONSOLE_LIMIT, DOCUMENT_LIMIT};
+use crate::http::{Http, Keep, Reply, API_BODY_LIMIT, DOCUMENT_LIMIT};
 use crate::limiter::ExchangeLimiter;
 use crate::model::{flatten_users, User};
 use crate::rc::{RcApp, RcClient, RcTokens};
@@ -469,16 +469,17 @@ impl Session {
     }
 
     /// Sends any RingCX API request as the console does: renewal as for
-    /// `call`, and every answer returned as it came, error statuses too.
+    /// `call`, and every answer returned as it came, error statuses too,
+    /// kept as `keep` says (the console spills long ones to a file).
     pub async fn send(
         &self,
         method: &str,
         path: &ApiPath,
         query: &[(String, String)],
         body: Option<&Payload>,
+        keep: Keep,
     ) -> Result<Reply, Error> {
-        self.send_reply(method, path, query, body, CONSOLE_LIMIT)
-            .await
+        self.send_reply(method, path, query, body, keep).await
     }
 
     /// `call` without parsing the body: a successful reply, as bytes.
@@ -505,15 +506,16 @@ impl Session {
         path: &ApiPath,
         query: &[(String, String)],
         body: Option<&Payload>,
-        limit: usize,
+        keep: impl Into<Keep>,
     ) -> Result<Reply, Error> {
+        let keep = keep.into();
         // Counted before anything is sent: a renewal that fails while this
         // call is under way fails it too, rather than being run again.
         let seen = self.attempts.load(Ordering::SeqCst);
         let token = self.token_since(seen).await?;
         let mut reply = self
             .cx
-            .call(&token, method, path, query, body, limit)
+            .call(&token, method, path, query, body, keep.clone())
             .await?;
         if is_expired(&reply) {
             let token = self.renew_rejected(&token, seen).await?;
@@ -524,7 +526,7 @@ impl Session {
             }
             reply = self
                 .cx
-                .call(&token, method, path, query, body, limit)
+                .call(&token, method, path, query, body, keep)
                 .await?;
         }
         Ok(reply)
