@@ -13,7 +13,7 @@ mod window_state;
 pub mod wire;
 
 use engage::settings::ProfileSettings;
-use engage::{Desk, DeskConfig, Keychain};
+use engage::{Desk, DeskConfig};
 use tauri::Runtime;
 
 pub use commands::session::{Demo, SESSION_EVENT};
@@ -29,12 +29,7 @@ pub struct Shell {
 /// files in its data folder (the folders Tauri's path resolver uses), and
 /// the OS keychain under the identifier.
 pub fn open_desk(identifier: &str) -> Desk {
-    Desk::open(DeskConfig {
-        service: identifier.to_string(),
-        config_dir: dirs::config_dir().map(|d| d.join(identifier)),
-        data_dir: dirs::data_dir().map(|d| d.join(identifier)),
-        keychain: Keychain::Platform,
-    })
+    Desk::open(DeskConfig::for_app(identifier))
 }
 
 /// `make demo` points the form at the fake server, in a profile of its own

@@ -153,6 +153,32 @@ impl Desk {
         Ok(bytes.len())
     }
 
+    /// Writes the last answer's bytes, whole, to `out` (the command line's
+    /// stdout); never a credential's. Returns how many.
+    pub fn console_write(&self, out: &mut dyn std::io::Write) -> Result<u64, Error> {
+        let kept = guard(&self.last_answer).as_ref().map(|(_, k)| k.clone());
+        let broken = |e: std::io::Error| Error::FileUnwritable {
+            path: "standard output".into(),
+            reason: e.kind().to_string(),
+        };
+        match kept {
+            Some(Kept::Bytes(bytes)) => {
+                out.write_all(&bytes).map_err(broken)?;
+                Ok(bytes.len() as u64)
+            }
+            Some(Kept::File(spilled)) => {
+                let mut file = std::fs::File::open(spilled.file.path()).map_err(|e| {
+                    Error::FileUnreadable {
+                        path: spilled.file.path().display().to_string(),
+                        reason: e.kind().to_string(),
+                    }
+                })?;
+                std::io::copy(&mut file, out).map_err(broken)
+            }
+            None => Ok(0),
+        }
+    }
+
     /// Lowers the size past which answers go to a file, for tests.
     #[cfg(test)]
     pub(crate) fn set_console_memory(&self, bytes: usize) {

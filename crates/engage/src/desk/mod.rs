@@ -57,6 +57,22 @@ pub struct DeskConfig {
     pub keychain: Keychain,
 }
 
+impl DeskConfig {
+    /// Where the app with `identifier` keeps things: settings in the OS
+    /// config folder, locks, history and long answers in its data folder
+    /// (the folders Tauri's path resolver uses), the OS keychain under the
+    /// identifier. The app and the command line both open this, so they
+    /// share profiles, settings and the signed-in session.
+    pub fn for_app(identifier: &str) -> DeskConfig {
+        DeskConfig {
+            service: identifier.to_string(),
+            config_dir: dirs::config_dir().map(|d| d.join(identifier)),
+            data_dir: dirs::data_dir().map(|d| d.join(identifier)),
+            keychain: Keychain::Platform,
+        }
+    }
+}
+
 /// The current session and the profile it was started in.
 struct Installed {
     session: Arc<Session>,

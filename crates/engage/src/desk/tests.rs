@@ -939,6 +939,10 @@ async fn a_credential_answer_never_leaves_rust() {
         }
     }
     assert!(made.size > 0);
+    // Nothing of it is written out by the command line's path either.
+    let mut out = Vec::new();
+    assert_eq!(d.console_write(&mut out).unwrap(), 0);
+    assert!(out.is_empty());
     // Nothing of it is paged to the window either.
     let page = d.console_lines(&crate::console::LinesAsk {
         filter: String::new(),
@@ -1050,6 +1054,12 @@ async fn an_upload_is_a_real_multipart_body_with_the_files_bytes() {
     let answer = d.console_send(r).await.unwrap();
     assert_eq!(answer.status, 200, "{}", answer.text);
     let sent: serde_json::Value = serde_json::from_str(&shown(&d)).unwrap();
+    let mut out = Vec::new();
+    d.console_write(&mut out).unwrap();
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&out).unwrap(),
+        sent
+    );
     assert_eq!(sent["fileName"], "leads.csv");
     assert_eq!(sent["size"], bytes.len());
     assert_eq!(sent["sha256"], fake_ringcx::sha256_hex(&bytes));
@@ -1255,9 +1265,23 @@ async fn an_answer_longer_than_memory_goes_to_a_file_and_is_saved_whole() {
     let saved = std::fs::read(&file).unwrap();
     let users: Vec<serde_json::Value> = serde_json::from_slice(&saved).unwrap();
     assert!(!users.is_empty());
+    // The command line writes it to its output the same, whole.
+    let mut out = Vec::new();
+    assert_eq!(d.console_write(&mut out).unwrap(), saved.len() as u64);
+    assert!(out == saved);
     // The next answer replaces it, and its file goes.
     d.console_send(request("GET", "/voice/api/v1/admin/accounts"))
         .await
         .unwrap();
     assert_eq!(std::fs::read_dir(d.spill_dir()).unwrap().count(), 0);
+}
+
+#[test]
+fn the_app_and_the_command_line_open_the_same_folders() {
+    let c = DeskConfig::for_app("com.example.Test");
+    assert_eq!(c.service, "com.example.Test");
+    for dir in [c.config_dir.unwrap(), c.data_dir.unwrap()] {
+        assert!(dir.ends_with("com.example.Test"), "{}", dir.display());
+    }
+    assert!(matches!(c.keychain, Keychain::Platform));
 }
