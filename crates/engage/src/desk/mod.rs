@@ -292,6 +292,12 @@ impl Desk {
         self.session().await?.reveal_access_token().await
     }
 
+    /// The access token with at least `life` left (renewed first if not),
+    /// for the command line's `engage auth token`.
+    pub async fn access_token_lasting(&self, life: Duration) -> Result<crate::SecretString, Error> {
+        self.session().await?.access_token_lasting(life).await
+    }
+
     /// Where a profile's session is saved: the keychain, or nowhere.
     async fn persist_for(&self, profile: &str) -> Arc<dyn Persist> {
         match self.keychain.vault().await {

@@ -1285,3 +1285,40 @@ fn the_app_and_the_command_line_open_the_same_folders() {
     }
     assert!(matches!(c.keychain, Keychain::Platform));
 }
+
+#[tokio::test]
+async fn a_token_for_a_script_has_the_life_it_asks_for() {
+    let w = world_with(Config {
+        ringcx_access_ttl: Duration::from_secs(30),
+        ..Config::default()
+    })
+    .await;
+    let d = w.signed_in().await;
+    let first = d
+        .access_token_lasting(Duration::from_secs(5))
+        .await
+        .unwrap();
+    let again = d
+        .access_token_lasting(Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(first.expose_secret(), again.expose_secret());
+    // Less than a minute left of a 30 s token: renewed before it is given.
+    let renewed = d
+        .access_token_lasting(Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert_ne!(first.expose_secret(), renewed.expose_secret());
+    assert!(w
+        .fake
+        .issued_tokens()
+        .contains(&renewed.expose_secret().to_string()));
+    d.sign_out().await;
+    assert_eq!(
+        d.access_token_lasting(Duration::from_secs(60))
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::NotSignedIn
+    );
+}

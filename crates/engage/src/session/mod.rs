@@ -572,6 +572,23 @@ impl Session {
         self.access_token().await
     }
 
+    /// The RingCX access token with at least `life` left, renewed first when
+    /// it has less (`engage auth token`: a script's curl must not get a
+    /// token that dies on the way).
+    pub async fn access_token_lasting(&self, life: Duration) -> Result<SecretString, Error> {
+        let seen = self.attempts.load(Ordering::SeqCst);
+        let mut guard = self.secrets.lock().await;
+        let s = guard.as_ref().ok_or(Error::NotSignedIn)?;
+        let now = SystemTime::now();
+        if now < s.cx_renew_at && s.cx.access_expires_at > now + life {
+            return Ok(s.cx.access.clone());
+        }
+        if let Some(e) = self.failed_since(seen) {
+            return Err(e);
+        }
+        self.renew_locked(&mut guard).await
+    }
+
     /// Ends the RingCX session, revokes at RingCentral (errors ignored), and
     /// clears what was stored. Local state is cleared whatever the remote
     /// calls do.
