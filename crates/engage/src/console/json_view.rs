@@ -203,6 +203,36 @@ impl JsonView {
     fn row(&self, n: u32, with_path: bool) -> JsonRow {
         let l = self.lines[n as usize];
         let folded = self.folded.contains(&n);
+        let mut text = self.text(n, folded);
+        if text.chars().count() > LINE_CHARS {
+            text = text.chars().take(LINE_CHARS).collect();
+            text.push('…');
+        }
+        JsonRow {
+            line: n,
+            depth: l.depth,
+            text,
+            fold: match (l.kind, folded) {
+                (Kind::Open, true) => Fold::Folded,
+                (Kind::Open, false) => Fold::Open,
+                _ => Fold::None,
+            },
+            items: if l.kind == Kind::Open {
+                self.lines[l.partner as usize - 1].index + 1
+            } else {
+                0
+            },
+            path: if with_path {
+                self.path(n)
+            } else {
+                String::new()
+            },
+        }
+    }
+
+    /// Line `n` as pretty JSON lays it out, whole, without its indent.
+    fn text(&self, n: u32, folded: bool) -> String {
+        let l = self.lines[n as usize];
         let mut text = String::new();
         let mut i = l.at as usize;
         if l.kind == Kind::Close {
@@ -239,30 +269,25 @@ impl JsonView {
         if comma {
             text.push(',');
         }
-        if text.chars().count() > LINE_CHARS {
-            text = text.chars().take(LINE_CHARS).collect();
-            text.push('…');
+        text
+    }
+
+    /// The whole document, pretty, two spaces a level, in the order it
+    /// came (the command line's output on a terminal).
+    pub fn write_pretty(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        use std::io::Write;
+        let mut w = std::io::BufWriter::new(out);
+        for n in 0..self.lines.len() as u32 {
+            let depth = usize::from(self.lines[n as usize].depth);
+            writeln!(
+                w,
+                "{:indent$}{}",
+                "",
+                self.text(n, false),
+                indent = depth * 2
+            )?;
         }
-        JsonRow {
-            line: n,
-            depth: l.depth,
-            text,
-            fold: match (l.kind, folded) {
-                (Kind::Open, true) => Fold::Folded,
-                (Kind::Open, false) => Fold::Open,
-                _ => Fold::None,
-            },
-            items: if l.kind == Kind::Open {
-                self.lines[l.partner as usize - 1].index + 1
-            } else {
-                0
-            },
-            path: if with_path {
-                self.path(n)
-            } else {
-                String::new()
-            },
-        }
+        w.flush()
     }
 
     fn str(&self, from: usize, to: usize) -> &str {

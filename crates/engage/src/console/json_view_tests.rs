@@ -168,3 +168,17 @@ fn a_key_sent_twice_is_shown_twice() {
     let mut v = view(r#"{"a":1,"a":2}"#);
     assert_eq!(shown(&mut v), "{\n  \"a\": 1,\n  \"a\": 2\n}");
 }
+
+#[test]
+fn writes_the_whole_document_pretty_in_the_order_it_came() {
+    let long = "z".repeat(LINE_CHARS + 10);
+    let doc = format!(r#"{{"b":[1,{{}}],"a":"{long}"}}"#);
+    let v = view(&doc);
+    let mut out = Vec::new();
+    v.write_pretty(&mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(
+        text,
+        format!("{{\n  \"b\": [\n    1,\n    {{}}\n  ],\n  \"a\": \"{long}\"\n}}\n")
+    );
+}
