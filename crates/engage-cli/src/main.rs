@@ -37,7 +37,10 @@ fn main() -> ExitCode {
         clap_complete::generate(shell, &mut command, "engage", &mut std::io::stdout());
         return ExitCode::SUCCESS;
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread()
+    // Multi-threaded, as in the app: the keychain's D-Bus calls block in
+    // place, which only a multi-threaded runtime allows.
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
         .enable_all()
         .build()
     {

@@ -186,6 +186,9 @@ pub struct SettingsFile {
     pub settings: Settings,
     /// What went wrong reading the file, for the UI to show once.
     pub warning: Option<String>,
+    /// The file's own current profile while another is pinned for this run
+    /// (`engage --profile`, `make demo`): what `save` writes as current.
+    pub pinned_over: Option<String>,
 }
 
 impl SettingsFile {
@@ -195,6 +198,7 @@ impl SettingsFile {
             path: None,
             settings: Settings::default(),
             warning: None,
+            pinned_over: None,
         }
     }
 
@@ -205,6 +209,7 @@ impl SettingsFile {
             path: Some(path.clone()),
             settings: Settings::default(),
             warning: None,
+            pinned_over: None,
         };
         let Ok(bytes) = std::fs::read(&path) else {
             return file;
@@ -248,7 +253,15 @@ impl SettingsFile {
             std::fs::create_dir_all(dir)?;
         }
         let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, serde_json::to_vec_pretty(&self.settings)?)?;
+        let bytes = match &self.pinned_over {
+            Some(current) => {
+                let mut s = self.settings.clone();
+                s.current = current.clone();
+                serde_json::to_vec_pretty(&s)?
+            }
+            None => serde_json::to_vec_pretty(&self.settings)?,
+        };
+        std::fs::write(&tmp, bytes)?;
         std::fs::rename(&tmp, path)
     }
 }

@@ -180,7 +180,12 @@ impl Desk {
     /// change holds in memory).
     pub fn update_settings(&self, f: impl FnOnce(&mut Settings)) {
         let mut file = guard(&self.settings);
+        let before = file.settings.current.clone();
         f(&mut file.settings);
+        if file.settings.current != before {
+            // A profile chosen on purpose ends the run's pin.
+            file.pinned_over = None;
+        }
         if let Err(e) = file.save() {
             tracing::warn!(kind = ?e.kind(), "could not save the settings file");
         }
@@ -195,6 +200,9 @@ impl Desk {
     /// written to the file (`make demo` points a profile at the fake).
     pub fn pin_profile(&self, name: &str, profile: ProfileSettings) {
         let mut file = guard(&self.settings);
+        if file.pinned_over.is_none() {
+            file.pinned_over = Some(file.settings.current.clone());
+        }
         file.settings.current = name.to_string();
         file.settings.profiles.insert(name.to_string(), profile);
     }

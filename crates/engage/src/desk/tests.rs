@@ -1322,3 +1322,23 @@ async fn a_token_for_a_script_has_the_life_it_asks_for() {
         ErrorCode::NotSignedIn
     );
 }
+
+#[tokio::test]
+async fn a_pinned_profile_is_for_this_run_only() {
+    let w = world().await;
+    let d = w.desk();
+    d.update_settings(|s| s.current = "Work".into());
+    // `engage --profile Offline auth login --rc-server …`: the profile's
+    // servers are saved, the file's current profile stays.
+    d.pin_profile("Offline", ProfileSettings::default());
+    d.update_settings(|s| {
+        s.profiles.entry("Offline".into()).or_default().client_id = "x".into();
+    });
+    assert_eq!(d.current_profile(), "Offline");
+    let again = w.desk();
+    assert_eq!(again.current_profile(), "Work");
+    assert_eq!(again.settings().profiles["Offline"].client_id, "x");
+    // Choosing a profile on purpose ends the pin.
+    d.update_settings(|s| s.current = "Home".into());
+    assert_eq!(w.desk().current_profile(), "Home");
+}
