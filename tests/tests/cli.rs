@@ -148,6 +148,30 @@ async fn a_script_signs_in_calls_and_signs_out() -> Result<()> {
         "not one call with the account filled in"
     );
 
+    // --paginate: two groups a page, all five in one array, three calls.
+    let all = expect(
+        &world,
+        &[
+            "api",
+            "/voice/api/v1/admin/accounts/{accountId}/agentGroups?maxRows=2",
+            "--paginate",
+        ],
+        "",
+        0,
+    )?;
+    let all: serde_json::Value = serde_json::from_str(&all)?;
+    let names: Vec<_> = all
+        .as_array()
+        .context("an array")?
+        .iter()
+        .map(|g| g["groupName"].as_str().unwrap_or(""))
+        .collect();
+    ensure!(names.len() == 5 && names[0] == "Platform Team", "{names:?}");
+    ensure!(
+        fake.count("GET", "/voice/api/v1/admin/accounts/333333/agentGroups") == 4,
+        "one call, then three pages"
+    );
+
     // Fields make a POST with a JSON body.
     let leads = expect(
         &world,

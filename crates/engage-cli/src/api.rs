@@ -115,6 +115,9 @@ pub async fn run(desk: &Desk, api: &Api) -> Result<(), Failure> {
         desk.console_allow_file(std::path::Path::new(&request.file));
     }
     desk.restore().await?;
+    if api.paginate {
+        return paginate(desk, request, api.output.as_deref()).await;
+    }
     let answer = desk.console_send(request).await?;
     let mut out = std::io::stdout();
     let broken =
@@ -159,6 +162,105 @@ pub async fn run(desk: &Desk, api: &Api) -> Result<(), Failure> {
             status: answer.status,
         })
     }
+}
+
+/// The most pages `--paginate` fetches: a server that never sends a short
+/// page must not keep a script running forever.
+const MAX_PAGES: usize = 10_000;
+
+/// Every page of a paged GET, as one array: each page's members as sent.
+async fn paginate(
+    desk: &Desk,
+    mut request: Request,
+    output: Option<&std::path::Path>,
+) -> Result<(), Failure> {
+    if request.method != "GET" {
+        return Err(Failure::Usage("--paginate pages GET requests only.".into()));
+    }
+    let number = |r: &Request, k: &str| {
+        r.query
+            .iter()
+            .find(|(q, _)| q == k)
+            .and_then(|(_, v)| v.parse::<u32>().ok())
+    };
+    let max_rows = number(&request, "maxRows").unwrap_or(100).max(1);
+    let first = number(&request, "page").unwrap_or(0);
+    request.query.retain(|(k, _)| k != "page" && k != "maxRows");
+    let mut members: Vec<Vec<u8>> = Vec::new();
+    for page in (first..).take(MAX_PAGES) {
+        let mut ask = request.clone();
+        ask.query.push(("page".into(), page.to_string()));
+        ask.query.push(("maxRows".into(), max_rows.to_string()));
+        let answer = desk.console_send(ask).await?;
+        let mut bytes = Vec::new();
+        desk.console_write(&mut bytes)?;
+        if !(200..300).contains(&answer.status) {
+            std::io::stdout().write_all(&bytes).map_err(|e| {
+                Failure::Other(format!("Could not write the answer: {}.", e.kind()))
+            })?;
+            return Err(Failure::Answered {
+                status: answer.status,
+            });
+        }
+        let bytes = std::sync::Arc::new(bytes);
+        let items = JsonView::index(bytes.clone())
+            .ok()
+            .and_then(|v| v.root_items())
+            .ok_or_else(|| {
+                Failure::Usage(format!(
+                    "Page {page} is not a JSON array, so --paginate cannot join the pages. Leave --paginate out."
+                ))
+            })?;
+        if items > 0 {
+            members.push(inner(&bytes).to_vec());
+        }
+        if items < max_rows {
+            break;
+        }
+    }
+    let mut all = b"[".to_vec();
+    all.extend(members.join(&b","[..]));
+    all.push(b']');
+    let broken =
+        |e: std::io::Error| Failure::Other(format!("Could not write the answer: {}.", e.kind()));
+    match output {
+        Some(file) => {
+            std::fs::write(file, &all).map_err(|e| {
+                Failure::Other(format!(
+                    "Engage Desk could not write {}: {}.",
+                    file.display(),
+                    e.kind()
+                ))
+            })?;
+            eprintln!("Wrote {} bytes to {}.", all.len(), file.display());
+            Ok(())
+        }
+        None => {
+            let mut out = std::io::stdout();
+            let view = if out.is_terminal() {
+                JsonView::index(std::sync::Arc::new(all.clone())).ok()
+            } else {
+                None
+            };
+            match view {
+                Some(v) => v.write_pretty(&mut out).map_err(broken),
+                None => out
+                    .write_all(&all)
+                    .and_then(|()| out.flush())
+                    .map_err(broken),
+            }
+        }
+    }
+}
+
+/// What is between an array's brackets, trimmed.
+fn inner(array: &[u8]) -> &[u8] {
+    let start = array.iter().position(|b| *b == b'[').map_or(0, |i| i + 1);
+    let end = array
+        .iter()
+        .rposition(|b| *b == b']')
+        .unwrap_or(array.len());
+    array.get(start..end).unwrap_or_default().trim_ascii()
 }
 
 /// JSON for a person: indented, in the order it came.
@@ -232,6 +334,12 @@ mod tests {
         );
         let r = request(&api(&["/p", "-X", "PUT"]), Some("{\"x\":1}".into())).unwrap();
         assert_eq!((r.method.as_str(), r.body.as_str()), ("PUT", "{\"x\":1}"));
+    }
+
+    #[test]
+    fn the_members_of_a_page_are_taken_as_sent() {
+        assert_eq!(inner(b" [ {\"a\": [1]} , 2 ]\n"), b"{\"a\": [1]} , 2");
+        assert_eq!(inner(b"[]"), b"");
     }
 
     #[test]

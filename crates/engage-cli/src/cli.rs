@@ -107,8 +107,12 @@ pub struct Api {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Print the status line and headers first.
-    #[arg(short, long)]
+    #[arg(short, long, conflicts_with = "paginate")]
     pub include: bool,
+    /// Fetch every page (`page` from 0, `maxRows` as given or 100) and
+    /// print one JSON array.
+    #[arg(long)]
+    pub paginate: bool,
 }
 
 #[derive(Debug, Args)]

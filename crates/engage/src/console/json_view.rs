@@ -95,6 +95,20 @@ impl JsonView {
         self.lines.len() as u32
     }
 
+    /// How many members the document's top-level array has; `None` when
+    /// it is not an array (the command line's `--paginate` counts pages).
+    pub fn root_items(&self) -> Option<u32> {
+        let root = self.lines.first()?;
+        let opens_array = |at: u32| self.body.get(at as usize) == Some(&b'[');
+        match root.kind {
+            Kind::Empty if opens_array(root.at) => Some(0),
+            Kind::Open if opens_array(root.at) => {
+                Some(self.lines[root.partner as usize - 1].index + 1)
+            }
+            _ => None,
+        }
+    }
+
     /// Folds (or opens) the container opening at `line`; anything else is ignored.
     pub fn fold(&mut self, line: u32, folded: bool) {
         let Some(l) = self.lines.get(line as usize) else {

@@ -182,3 +182,11 @@ fn writes_the_whole_document_pretty_in_the_order_it_came() {
         format!("{{\n  \"b\": [\n    1,\n    {{}}\n  ],\n  \"a\": \"{long}\"\n}}\n")
     );
 }
+
+#[test]
+fn counts_the_members_of_a_top_level_array() {
+    assert_eq!(view("[1,[2,3],{\"a\":[4]}]").root_items(), Some(3));
+    assert_eq!(view(" [ ] ").root_items(), Some(0));
+    assert_eq!(view("{\"a\":[1]}").root_items(), None);
+    assert_eq!(view("7").root_items(), None);
+}
