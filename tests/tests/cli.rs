@@ -313,3 +313,76 @@ async fn the_browser_sign_in_prints_its_address_and_a_dead_server_exits_5() -> R
     ensure!(profiles.contains("* default"), "{profiles}");
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_and_the_command_line_share_one_session() -> Result<()> {
+    let fake = FakeServer::start_with(
+        Config {
+            ringcx_access_ttl: std::time::Duration::from_secs(2),
+            ..Config::default()
+        },
+        0,
+    )
+    .await?;
+    let world = World::start()?;
+    e2e::app::run("cli_beside_app", &world, &[], async |app| {
+        e2e::flows::sign_in_with_token(app, &fake).await?;
+        app.wait_text("agent-name", |t| !t.is_empty()).await?;
+        // 50 calls over a minute, each a new `engage` process, while the
+        // app renews its 2 s tokens on its own.
+        for i in 0..50 {
+            let world_env = world.env();
+            let out = tokio::task::spawn_blocking(move || {
+                std::process::Command::new(engage_binary())
+                    .args(["api", "/voice/api/v1/admin/accounts"])
+                    .env_clear()
+                    .envs(world_env)
+                    .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+                    .output()
+            })
+            .await??;
+            ensure!(
+                out.status.success(),
+                "call {i} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            // The pace of the scenario (a script every 1.2 s), not a wait
+            // for anything.
+            tokio::time::sleep(std::time::Duration::from_millis(1_200)).await;
+        }
+        // The app kept its session: its own calls still go through.
+        app.click("nav-users").await?;
+        app.wait_text("users-count", |t| t.contains(" of ")).await?;
+        app.click("nav-agent").await?;
+        app.visible("agent-view").await?;
+        Ok(())
+    })
+    .await?;
+    let mut spent: std::collections::BTreeMap<String, usize> = Default::default();
+    for r in fake.requests() {
+        if r.method == "POST" && r.path == "/api/auth/token/refresh" {
+            ensure!(r.status == 200, "a refresh was refused ({})", r.status);
+            let token = r
+                .form
+                .iter()
+                .find(|(k, _)| k == "refresh_token")
+                .map(|(_, v)| v.clone())
+                .context("a refresh without a token")?;
+            *spent.entry(token).or_default() += 1;
+        }
+    }
+    ensure!(
+        spent.values().all(|n| *n == 1),
+        "a refresh token was spent twice"
+    );
+    ensure!(spent.len() >= 20, "only {} renewals", spent.len());
+    ensure!(
+        fake.count("POST", "/api/auth/login/rc/accesstoken") == 1,
+        "a renewal fell back to a new exchange (a session was lost)"
+    );
+    eprintln!(
+        "side by side: {} refresh tokens spent, each once",
+        spent.len()
+    );
+    Ok(())
+}
