@@ -31,6 +31,7 @@ step() {
 }
 
 step "the runner" "$cargo" build --release -p e2e --bin bench
+step "the command line (packaged with the app)" scripts/sidecar.sh
 step "the app and its packages" npx --no-install tauri build --ci --bundles deb,rpm \
   --config src-tauri/tauri.release.conf.json \
   --config '{"bundle":{"createUpdaterArtifacts":false}}'

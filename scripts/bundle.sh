@@ -23,6 +23,7 @@ gpg --batch --armor --export-secret-keys >"$keys/rpm.key"
 gpg --batch --armor --export >"$keys/rpm.pub"
 
 start=$(date +%s)
+scripts/sidecar.sh
 TAURI_SIGNING_PRIVATE_KEY=$(cat "$keys/updater.key") \
 TAURI_SIGNING_PRIVATE_KEY_PASSWORD="" \
 TAURI_SIGNING_RPM_KEY=$(cat "$keys/rpm.key") \

@@ -77,6 +77,7 @@ fn check_deb_metadata(deb: &Path, scratch: &Path) -> Result<()> {
     let contents = run(Command::new("dpkg-deb").arg("-c").arg(deb))?;
     for path in [
         "usr/bin/engage-desk",
+        "usr/bin/engage",
         "usr/share/applications/Engage Desk.desktop",
         "usr/share/icons/hicolor/128x128/apps/engage-desk.png",
         "usr/share/icons/hicolor/32x32/apps/engage-desk.png",
@@ -198,6 +199,13 @@ async fn install_run_uninstall(deb: &Path) -> Result<()> {
     let installed = PathBuf::from("/usr/bin/engage-desk");
     let result = async {
         ensure!(installed.exists(), "dpkg -i left no /usr/bin/engage-desk");
+        // The command line came with it, on PATH, and runs.
+        let version = run(Command::new("/usr/bin/engage").arg("--version"))?;
+        ensure!(
+            version.trim() == format!("engage {}", env!("CARGO_PKG_VERSION")),
+            "engage --version said {version:?}"
+        );
+        println!("installed .deb: {} on PATH", version.trim());
         let world = World::start()?;
         let app = App::launch_binary(&world, &installed, &[]).await?;
         let shown = async {
@@ -221,6 +229,10 @@ async fn install_run_uninstall(deb: &Path) -> Result<()> {
     ensure!(
         !installed.exists(),
         "the binary is still there after dpkg --purge"
+    );
+    ensure!(
+        !Path::new("/usr/bin/engage").exists(),
+        "engage is still there after dpkg --purge"
     );
     ensure!(
         !Path::new("/usr/share/applications/Engage Desk.desktop").exists(),
