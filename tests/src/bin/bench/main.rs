@@ -10,19 +10,20 @@
 //!
 //! Figures: P1 start-up, P2 memory, P3 users paint, P4 request overhead,
 //! P5 package size, P6 start with a stored session, P7 a 10 MB console
-//! answer to its first lines. Each is one function,
+//! answer to its first lines, P8 the command line's
+//! `engage api` against curl. Each is one function,
 //! and one arm in `measure`.
 //!
 //! Environment: `ENGAGE_APP_BIN`, `BENCH_BARE_BIN` (the two release
 //! binaries; default `target/release/…`), `BENCH_BUNDLE_DIR` (where `tauri
 //! build` put the packages; default `bundle/` beside the app binary),
 //! `BENCH_RUNS` (default 5), `BENCH_FIGURES` (default all:
-//! `P1,P2,P3,P4,P5,P6,P7`), `BENCH_OUT` (default `docs/BENCHMARKS.md`; `-`
+//! `P1,P2,P3,P4,P5,P6,P7,P8`), `BENCH_OUT` (default `docs/BENCHMARKS.md`; `-`
 //! writes no file), `BENCH_BUILD_NOTE` (a line on what the builds cost, for
 //! the document).
 //!
 //! The code: `run` runs the figures in order, one module per figure
-//! (`p1_start` … `p7_answer`), and what they share: `setup` (the
+//! (`p1_start` … `p8_cli`), and what they share: `setup` (the
 //! environment), `process` (worlds and `/proc`), `marks` (what a page
 //! reports), `ringcx` (the core against the fake), `figure` and `stats`
 //! (the samples), `report` (the table and the document).
@@ -48,6 +49,8 @@ mod p5_packages;
 mod p6_restore;
 #[cfg(target_os = "linux")]
 mod p7_answer;
+#[cfg(target_os = "linux")]
+mod p8_cli;
 #[cfg(target_os = "linux")]
 mod process;
 #[cfg(target_os = "linux")]

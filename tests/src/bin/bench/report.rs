@@ -200,6 +200,13 @@ fn about(id: &str) -> String {
              the document before showing it pays before its first line, without the \
              window."
             .to_string(),
+        "P8" => "In one world (a private D-Bus and gnome-keyring, a temporary HOME): the \
+             packaged `engage` (built by scripts/sidecar.sh with the `cli` profile) signed in once \
+             with a pasted token against the fake on loopback; then `engage api GET \
+             /voice/api/v1/admin/accounts` and curl making the same request with a token \
+             from `engage auth token` (the same Accept and bearer headers), alternating, \
+             each timed with `Instant` around the whole process, from spawn to exit."
+            .to_string(),
         _ => String::new(),
     }
 }

@@ -67,6 +67,7 @@ async fn measure(setup: &Setup) -> Vec<Figure> {
             }
             "P4" => p4_requests().await,
             "P7" => crate::p7_answer::p7_answer(setup).await.map(|f| vec![f]),
+            "P8" => crate::p8_cli::p8_cli(setup).await.map(|f| vec![f]),
             "P5" => p5_packages(setup),
             "P6" => {
                 let p1 = figures.iter().find(|f| f.id == "P1").map(|f| f.app.clone());

@@ -50,7 +50,7 @@ impl Setup {
             Err(_) => 5,
         };
         let figures = std::env::var("BENCH_FIGURES")
-            .unwrap_or_else(|_| "P1,P2,P3,P4,P5,P6,P7".into())
+            .unwrap_or_else(|_| "P1,P2,P3,P4,P5,P6,P7,P8".into())
             .split(',')
             .map(|f| f.trim().to_uppercase())
             .filter(|f| !f.is_empty())
