@@ -2,7 +2,7 @@
 //! gnome-keyring: sign-in (a pasted token on stdin, and the browser flow
 //! through `$BROWSER`), the status, a token that curl uses, `api` with the
 //! session's placeholders, a POST with fields, an upload, a WAV saved with
-//! `--output`, users as CSV, and every documented exit code.
+//! `--output`, users as CSV, and every documented exit code (0 to 5).
 
 #![cfg(target_os = "linux")]
 
@@ -250,6 +250,20 @@ async fn a_script_signs_in_calls_and_signs_out() -> Result<()> {
         .split(',')
         .next()
         .is_some_and(|id| id.parse::<i64>().is_ok())));
+
+    // A file that cannot be written: 1, named.
+    let out = engage(
+        &world,
+        &[
+            "api",
+            "/voice/api/v1/admin/accounts",
+            "--output",
+            "/nonexistent/folder/a.json",
+        ],
+        "",
+    )?;
+    ensure!(out.status.code() == Some(1), "{:?}", out.status);
+    ensure!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/folder/a.json"));
 
     // An HTTP error answer: 4, its body still on stdout.
     let out = engage(

@@ -244,6 +244,26 @@ impl SettingsFile {
         file
     }
 
+    /// Takes in what another process (the app, or `engage`) wrote since:
+    /// its profiles, while this process keeps its own current profile.
+    /// A file that is missing or cannot be read changes nothing here.
+    pub fn reload(&mut self) {
+        let Some(path) = &self.path else {
+            return;
+        };
+        let Ok(bytes) = std::fs::read(path) else {
+            return;
+        };
+        let Ok((mut fresh, _)) = Settings::from_json(&bytes) else {
+            return;
+        };
+        if self.pinned_over.is_some() {
+            self.pinned_over = Some(fresh.current.clone());
+        }
+        fresh.current = std::mem::take(&mut self.settings.current);
+        self.settings = fresh;
+    }
+
     /// Writes atomically: a crash leaves the old file or the new one.
     pub fn save(&self) -> std::io::Result<()> {
         let Some(path) = &self.path else {

@@ -191,6 +191,14 @@ fn check_rpm_signature(rpm: &Path, keys: &Path, scratch: &Path) -> Result<()> {
         .output()?;
     ensure!(!out.status.success(), "a tampered rpm passed rpmkeys -K");
     println!("rpm signature: {} a tampered copy fails", checked.trim());
+    let files = run(Command::new("rpm").arg("-qlp").arg(rpm))?;
+    for path in ["/usr/bin/engage-desk", "/usr/bin/engage"] {
+        ensure!(
+            files.lines().any(|l| l == path),
+            "{path} missing from the .rpm:\n{files}"
+        );
+    }
+    println!("rpm contents: the app and engage in /usr/bin");
     Ok(())
 }
 

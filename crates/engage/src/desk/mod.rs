@@ -180,6 +180,9 @@ impl Desk {
     /// change holds in memory).
     pub fn update_settings(&self, f: impl FnOnce(&mut Settings)) {
         let mut file = guard(&self.settings);
+        // Another process may have written since: change its file, not an
+        // old copy of it.
+        file.reload();
         let before = file.settings.current.clone();
         f(&mut file.settings);
         if file.settings.current != before {
@@ -216,7 +219,9 @@ impl Desk {
     }
 
     pub fn profiles(&self) -> ProfileList {
-        guard(&self.settings).settings.profile_list()
+        let mut file = guard(&self.settings);
+        file.reload();
+        file.settings.profile_list()
     }
 
     /// Makes another profile current, creating it if new, and returns its

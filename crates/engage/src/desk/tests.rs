@@ -1342,3 +1342,24 @@ async fn a_pinned_profile_is_for_this_run_only() {
     d.update_settings(|s| s.current = "Home".into());
     assert_eq!(w.desk().current_profile(), "Home");
 }
+
+#[tokio::test]
+async fn a_profile_made_by_another_process_is_kept_and_listed() {
+    let w = world().await;
+    let app = w.desk();
+    let cli = w.desk();
+    // `engage --profile Night auth login --client-id …` while the app runs.
+    cli.pin_profile("Night", ProfileSettings::default());
+    cli.update_settings(|s| {
+        s.profiles.entry("Night".into()).or_default().client_id = "night-id".into();
+    });
+    // The app lists it, and its own next write keeps it.
+    assert!(app.profiles().names.iter().any(|n| n == "Night"));
+    app.update_settings(|s| {
+        s.profiles.entry("default".into()).or_default().agent_id = Some(7);
+    });
+    let fresh = w.desk();
+    assert_eq!(fresh.settings().profiles["Night"].client_id, "night-id");
+    assert_eq!(fresh.settings().profiles["default"].agent_id, Some(7));
+    assert_eq!(fresh.current_profile(), app.current_profile());
+}
