@@ -400,3 +400,38 @@ async fn the_app_and_the_command_line_share_one_session() -> Result<()> {
     );
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_jwt_credential_signs_in_with_the_secret_from_the_environment() -> Result<()> {
+    let fake = FakeServer::start_with(
+        Config {
+            client_secret: Some("cli-secret".into()),
+            ..Config::default()
+        },
+        0,
+    )
+    .await?;
+    let world = World::start()?;
+    let jwt = world.root().join("credential.jwt");
+    std::fs::write(&jwt, "fake-jwt-credential\n")?;
+    let jwt_arg = jwt.display().to_string();
+    let mut args = login_args(&fake);
+    args.extend(["--with-jwt".into(), jwt_arg]);
+    let out = world
+        .command(engage_binary())
+        .args(&args)
+        .env("ENGAGE_CLIENT_SECRET", "cli-secret")
+        .stdin(Stdio::null())
+        .output()?;
+    ensure!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let status = expect(&world, &["auth", "status", "--json"], "", 0)?;
+    ensure!(status.contains("\"method\": \"jwt\""), "{status}");
+    // Neither the credential nor the secret is in what was printed.
+    let printed = format!("{}{status}", String::from_utf8_lossy(&out.stderr));
+    ensure!(!printed.contains("fake-jwt-credential") && !printed.contains("cli-secret"));
+    Ok(())
+}
