@@ -63,3 +63,25 @@ pub async fn sign_in_and_quit(world: &World, fake: &FakeServer, name: &str) -> R
     })
     .await
 }
+
+/// How often each RingCX refresh token was spent, from the fake's log;
+/// fails on a refresh the fake refused. The rotation tests require one
+/// spend each: two processes on a profile never renew with the same one.
+pub fn refresh_tokens_spent(
+    fake: &FakeServer,
+) -> Result<std::collections::BTreeMap<String, usize>> {
+    let mut spent = std::collections::BTreeMap::new();
+    for r in fake.requests() {
+        if r.method == "POST" && r.path == "/api/auth/token/refresh" {
+            anyhow::ensure!(r.status == 200, "a refresh was refused ({})", r.status);
+            let token = r
+                .form
+                .iter()
+                .find(|(k, _)| k == "refresh_token")
+                .map(|(_, v)| v.clone())
+                .ok_or_else(|| anyhow::anyhow!("a refresh without a token"))?;
+            *spent.entry(token).or_default() += 1;
+        }
+    }
+    Ok(spent)
+}

@@ -372,19 +372,7 @@ async fn the_app_and_the_command_line_share_one_session() -> Result<()> {
         Ok(())
     })
     .await?;
-    let mut spent: std::collections::BTreeMap<String, usize> = Default::default();
-    for r in fake.requests() {
-        if r.method == "POST" && r.path == "/api/auth/token/refresh" {
-            ensure!(r.status == 200, "a refresh was refused ({})", r.status);
-            let token = r
-                .form
-                .iter()
-                .find(|(k, _)| k == "refresh_token")
-                .map(|(_, v)| v.clone())
-                .context("a refresh without a token")?;
-            *spent.entry(token).or_default() += 1;
-        }
-    }
+    let spent = e2e::flows::refresh_tokens_spent(&fake)?;
     ensure!(
         spent.values().all(|n| *n == 1),
         "a refresh token was spent twice"

@@ -5,10 +5,9 @@
 
 #![cfg(target_os = "linux")]
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
-use anyhow::{ensure, Context, Result};
+use anyhow::{ensure, Result};
 use e2e::World;
 use fake_ringcx::{Config, FakeServer};
 
@@ -65,19 +64,7 @@ async fn two_processes_never_spend_a_refresh_token_twice() -> Result<()> {
     ok(a, "the first renewer")?;
     ok(b, "the second renewer")?;
 
-    let mut spent: BTreeMap<String, usize> = BTreeMap::new();
-    for r in fake.requests() {
-        if r.method == "POST" && r.path == "/api/auth/token/refresh" {
-            ensure!(r.status == 200, "a refresh was refused ({})", r.status);
-            let token = r
-                .form
-                .iter()
-                .find(|(k, _)| k == "refresh_token")
-                .map(|(_, v)| v.clone())
-                .context("a refresh without a token")?;
-            *spent.entry(token).or_default() += 1;
-        }
-    }
+    let spent = e2e::flows::refresh_tokens_spent(&fake)?;
     let twice = spent.values().filter(|n| **n > 1).count();
     ensure!(twice == 0, "{twice} refresh tokens were spent twice");
     ensure!(spent.len() >= 20, "only {} rotations", spent.len());
