@@ -163,29 +163,7 @@ pub struct User {
     pub extra: serde_json::Map<String, Value>,
 }
 
-impl User {
-    /// Depth in the tree, from `parentPath` ("/1/5/" is depth 2).
-    pub fn depth(&self) -> usize {
-        self.parent_path
-            .as_deref()
-            .map(|p| p.split('/').filter(|s| !s.is_empty()).count())
-            .unwrap_or(0)
-    }
-}
-
-/// Flattens a users tree, parents before their children.
-pub fn flatten_users(tree: Vec<User>) -> Vec<User> {
-    let mut out = Vec::with_capacity(tree.len());
-    let mut stack: Vec<User> = tree.into_iter().rev().collect();
-    while let Some(mut user) = stack.pop() {
-        let children = std::mem::take(&mut user.children);
-        out.push(user);
-        stack.extend(children.into_iter().rev());
-    }
-    out
-}
-
-fn int<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+pub(crate) fn int<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     match Value::deserialize(d)? {
         Value::Number(n) => n
             .as_i64()
@@ -197,7 +175,7 @@ fn int<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     }
 }
 
-fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+pub(crate) fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Ok(match Value::deserialize(d)? {
         Value::String(s) => Some(s),
         Value::Number(n) => Some(n.to_string()),
@@ -205,12 +183,14 @@ fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Erro
     })
 }
 
-fn null_as_empty<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+pub(crate) fn null_as_empty<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Vec<T>, D::Error> {
     Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 
 /// Roles are strings in the docs and `{roleType, description}` in the spec.
-fn roles<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+pub(crate) fn roles<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     let v = Value::deserialize(d)?;
     Ok(v.as_array()
         .map(|items| {
@@ -233,7 +213,7 @@ fn roles<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
 
 /// `creationDate` is a string in the docs and an object in the spec; both
 /// become one display string (ISO 8601 where the object allows it).
-fn date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+pub(crate) fn date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Ok(match Value::deserialize(d)? {
         Value::String(s) => Some(s),
         Value::Number(n) => n.as_i64().and_then(|ms| crate::clock::iso_utc(ms / 1000)),
@@ -320,18 +300,5 @@ mod tests {
                 "{joda}"
             );
         }
-    }
-
-    #[test]
-    fn flatten_keeps_parents_before_children() {
-        let tree: Vec<User> = serde_json::from_str(
-            r#"[{"userId":1,"parentPath":"/","children":[{"userId":2,"parentPath":"/1/","children":[{"userId":3,"parentPath":"/1/2/"}]},{"userId":4,"parentPath":"/1/"}]},{"userId":5}]"#,
-        )
-        .unwrap();
-        let flat = flatten_users(tree);
-        let ids: Vec<i64> = flat.iter().map(|u| u.user_id).collect();
-        assert_eq!(ids, vec![1, 2, 3, 4, 5]);
-        assert_eq!(flat[2].depth(), 2);
-        assert!(flat.iter().all(|u| u.children.is_empty()));
     }
 }

@@ -1,10 +1,18 @@
 //! The user list as a table the window pages through. Search and sort run
 //! here, in Rust, over the whole list; the window only ever receives the
 //! few dozen rows it shows, so 100k users cost it what 100 do.
+//!
+//! The table keeps the response's bytes and one compact entry per user:
+//! the columns' text in one shared buffer and where the user's object lies
+//! in the bytes. The details view parses that one object again when it is
+//! asked for, so no user is held twice (a parsed user with every field
+//! costs about five times its JSON).
 
+use std::borrow::Cow;
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use crate::model::User;
 
@@ -63,6 +71,10 @@ pub struct Page {
     pub rows: Vec<Row>,
 }
 
+/// The body is not a list of users (or one past what the table indexes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotAUserList;
+
 /// The search and sort that produced `order`; scrolling reuses it.
 #[derive(PartialEq, Eq)]
 struct ViewKey {
@@ -71,30 +83,100 @@ struct ViewKey {
     descending: bool,
 }
 
+/// The text columns of an entry, in the order their ends are kept.
+#[derive(Clone, Copy)]
+enum Col {
+    Name,
+    UserName,
+    Roles,
+    RcUserId,
+    Created,
+    ParentPath,
+    /// Lower-cased name and user name: search and sort keys.
+    NameFold,
+    UserNameFold,
+}
+
+const COLS: usize = 8;
+
+/// One user: 56 bytes beside its text and its JSON.
+struct Entry {
+    user_id: i64,
+    /// Where the user's object lies in the body.
+    span: (u32, u32),
+    /// Where the text of this entry starts in `text`, then each column's end.
+    start: u32,
+    ends: [u32; COLS],
+    enabled: bool,
+    depth: u16,
+}
+
+/// The fields a row needs, borrowed from the body where no escape forces a
+/// copy; everything else in the object is skipped unparsed.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Listed<'a> {
+    #[serde(deserialize_with = "crate::model::int")]
+    user_id: i64,
+    #[serde(default, borrow)]
+    user_name: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    first_name: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    last_name: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    full_name: Option<Cow<'a, str>>,
+    #[serde(default)]
+    enabled: Option<bool>,
+    #[serde(default, borrow)]
+    parent_path: Option<Cow<'a, str>>,
+    #[serde(default, deserialize_with = "crate::model::opt_string")]
+    rc_user_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::model::date")]
+    creation_date: Option<String>,
+    #[serde(default, deserialize_with = "crate::model::roles")]
+    roles: Vec<String>,
+    #[serde(default, borrow, deserialize_with = "crate::model::null_as_empty")]
+    children: Vec<&'a RawValue>,
+}
+
 pub struct UserTable {
-    rows: Vec<Row>,
-    users: Vec<User>,
-    /// Lower-cased name, user name and id, joined, so a search is one scan.
-    haystacks: Vec<String>,
-    /// Lower-cased sort keys for the text columns.
-    folded: Vec<(String, String)>,
+    body: Vec<u8>,
+    entries: Vec<Entry>,
+    text: String,
     view: Mutex<Option<(ViewKey, Arc<Vec<u32>>)>>,
 }
 
 impl std::fmt::Debug for UserTable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("UserTable")
-            .field("users", &self.users.len())
+            .field("users", &self.entries.len())
             .finish()
     }
 }
 
 /// "First Last", the full name, or the user name: what the list calls a user.
 pub fn display_name(user: &User) -> String {
-    if let Some(full) = user.full_name.as_deref().filter(|s| !s.trim().is_empty()) {
+    name_of(
+        user.user_id,
+        user.full_name.as_deref(),
+        user.first_name.as_deref(),
+        user.last_name.as_deref(),
+        user.user_name.as_deref(),
+    )
+}
+
+fn name_of(
+    user_id: i64,
+    full: Option<&str>,
+    first: Option<&str>,
+    last: Option<&str>,
+    user_name: Option<&str>,
+) -> String {
+    if let Some(full) = full.filter(|s| !s.trim().is_empty()) {
         return full.trim().to_string();
     }
-    let name = [user.first_name.as_deref(), user.last_name.as_deref()]
+    let name = [first, last]
         .into_iter()
         .flatten()
         .map(str::trim)
@@ -103,53 +185,109 @@ pub fn display_name(user: &User) -> String {
         .join(" ");
     if !name.is_empty() {
         name
-    } else if let Some(u) = user.user_name.as_deref().filter(|s| !s.is_empty()) {
+    } else if let Some(u) = user_name.filter(|s| !s.is_empty()) {
         u.to_string()
     } else {
-        format!("User {}", user.user_id)
+        format!("User {user_id}")
     }
 }
 
+/// Depth in the tree, from `parentPath` ("/1/5/" is depth 2).
+fn depth_of(parent_path: &str) -> usize {
+    parent_path.split('/').filter(|s| !s.is_empty()).count()
+}
+
 impl UserTable {
-    /// Builds the table from a flattened list, keeping its order as `Tree`.
-    pub fn new(users: Vec<User>) -> Self {
-        let rows: Vec<Row> = users
-            .iter()
-            .map(|u| Row {
-                user_id: u.user_id,
-                name: display_name(u),
-                user_name: u.user_name.clone().unwrap_or_default(),
-                enabled: u.enabled.unwrap_or(true),
-                roles: u.roles.join(", "),
-                rc_user_id: u.rc_user_id.clone().unwrap_or_default(),
-                created: u.creation_date.clone().unwrap_or_default(),
-                depth: u.depth(),
-                parent_path: u.parent_path.clone().unwrap_or_default(),
-            })
-            .collect();
-        let haystacks = rows
-            .iter()
-            .map(|r| format!("{}\u{1f}{}\u{1f}{}", r.name, r.user_name, r.user_id).to_lowercase())
-            .collect();
-        let folded = rows
-            .iter()
-            .map(|r| (r.name.to_lowercase(), r.user_name.to_lowercase()))
-            .collect();
-        UserTable {
-            rows,
-            users,
-            haystacks,
-            folded,
+    /// Builds the table from the users response: a flat list, or a tree
+    /// (from a server that ignores `flatten`), flattened parents first. The
+    /// bytes are kept for the details view.
+    pub fn parse(body: Vec<u8>) -> Result<Self, NotAUserList> {
+        u32::try_from(body.len()).map_err(|_| NotAUserList)?;
+        let mut entries = Vec::new();
+        let mut text = String::new();
+        {
+            let top: Vec<&RawValue> = serde_json::from_slice(&body).map_err(|_| NotAUserList)?;
+            entries.reserve(top.len());
+            // Each object with its children after it, as `flatten` would.
+            let mut stack: Vec<&RawValue> = top.into_iter().rev().collect();
+            while let Some(raw) = stack.pop() {
+                let listed: Listed = serde_json::from_str(raw.get()).map_err(|_| NotAUserList)?;
+                let at = raw.get().as_ptr() as usize - body.as_ptr() as usize;
+                let span = (at as u32, (at + raw.get().len()) as u32);
+                entries.push(Self::entry(&mut text, span, &listed)?);
+                stack.extend(listed.children.iter().rev());
+            }
+        }
+        text.shrink_to_fit();
+        Ok(UserTable {
+            body,
+            entries,
+            text,
             view: Mutex::new(None),
+        })
+    }
+
+    fn entry(text: &mut String, span: (u32, u32), u: &Listed) -> Result<Entry, NotAUserList> {
+        let start = text.len();
+        let name = name_of(
+            u.user_id,
+            u.full_name.as_deref(),
+            u.first_name.as_deref(),
+            u.last_name.as_deref(),
+            u.user_name.as_deref(),
+        );
+        let user_name = u.user_name.as_deref().unwrap_or_default();
+        let parent_path = u.parent_path.as_deref().unwrap_or_default();
+        let mut ends = [0u32; COLS];
+        let mut put = |col: Col, s: &str| -> Result<(), NotAUserList> {
+            text.push_str(s);
+            ends[col as usize] = u32::try_from(text.len()).map_err(|_| NotAUserList)?;
+            Ok(())
+        };
+        put(Col::Name, &name)?;
+        put(Col::UserName, user_name)?;
+        put(Col::Roles, &u.roles.join(", "))?;
+        put(Col::RcUserId, u.rc_user_id.as_deref().unwrap_or_default())?;
+        put(Col::Created, u.creation_date.as_deref().unwrap_or_default())?;
+        put(Col::ParentPath, parent_path)?;
+        put(Col::NameFold, &name.to_lowercase())?;
+        put(Col::UserNameFold, &user_name.to_lowercase())?;
+        Ok(Entry {
+            user_id: u.user_id,
+            span,
+            start: start as u32,
+            ends,
+            enabled: u.enabled.unwrap_or(true),
+            depth: depth_of(parent_path).min(u16::MAX as usize) as u16,
+        })
+    }
+
+    fn col(&self, e: &Entry, col: Col) -> &str {
+        let i = col as usize;
+        let from = if i == 0 { e.start } else { e.ends[i - 1] };
+        &self.text[from as usize..e.ends[i] as usize]
+    }
+
+    fn row(&self, e: &Entry) -> Row {
+        Row {
+            user_id: e.user_id,
+            name: self.col(e, Col::Name).to_string(),
+            user_name: self.col(e, Col::UserName).to_string(),
+            enabled: e.enabled,
+            roles: self.col(e, Col::Roles).to_string(),
+            rc_user_id: self.col(e, Col::RcUserId).to_string(),
+            created: self.col(e, Col::Created).to_string(),
+            depth: e.depth as usize,
+            parent_path: self.col(e, Col::ParentPath).to_string(),
         }
     }
 
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.entries.is_empty()
     }
 
     /// One window of the searched and sorted list. The order is kept, so
@@ -160,19 +298,33 @@ impl UserTable {
         let offset = query.offset.min(order.len());
         let end = (offset + limit).min(order.len());
         Page {
-            total: self.rows.len(),
+            total: self.entries.len(),
             matched: order.len(),
             offset,
             rows: order[offset..end]
                 .iter()
-                .map(|&i| self.rows[i as usize].clone())
+                .map(|&i| self.row(&self.entries[i as usize]))
                 .collect(),
         }
     }
 
-    /// The user with every field RingCX sent, for the details view.
-    pub fn user(&self, user_id: i64) -> Option<&User> {
-        self.users.iter().find(|u| u.user_id == user_id)
+    /// The user with every field RingCX sent, for the details view: read
+    /// again from the response (without its children, which are rows of
+    /// their own).
+    pub fn user(&self, user_id: i64) -> Option<User> {
+        let e = self.entries.iter().find(|e| e.user_id == user_id)?;
+        let bytes = &self.body[e.span.0 as usize..e.span.1 as usize];
+        let mut user: User = serde_json::from_slice(bytes).ok()?;
+        user.children.clear();
+        Some(user)
+    }
+
+    fn matches(&self, e: &Entry, text: &str) -> bool {
+        self.col(e, Col::NameFold).contains(text)
+            || self.col(e, Col::UserNameFold).contains(text)
+            // Only digits can match an id: no number is formatted for other text.
+            || (text.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+                && e.user_id.to_string().contains(text))
     }
 
     fn order(&self, query: &Query) -> Arc<Vec<u32>> {
@@ -187,8 +339,8 @@ impl UserTable {
                 return order.clone();
             }
         }
-        let mut order: Vec<u32> = (0..self.rows.len() as u32)
-            .filter(|&i| key.text.is_empty() || self.haystacks[i as usize].contains(&key.text))
+        let mut order: Vec<u32> = (0..self.entries.len() as u32)
+            .filter(|&i| key.text.is_empty() || self.matches(&self.entries[i as usize], &key.text))
             .collect();
         self.sort(&mut order, key.sort, key.descending);
         let order = Arc::new(order);
@@ -200,29 +352,32 @@ impl UserTable {
     // values go last both ways.
     fn sort(&self, order: &mut [u32], by: SortKey, descending: bool) {
         use std::cmp::Ordering;
-        let row = |i: &u32| &self.rows[*i as usize];
-        let fold = |i: &u32| &self.folded[*i as usize];
+        let entry = |i: &u32| &self.entries[*i as usize];
+        let col = |i: &u32, c: Col| self.col(entry(i), c);
         let dir = |o: Ordering| if descending { o.reverse() } else { o };
         // Compares (is it empty, the value): the emptiness never flips.
         let text = |x: &str, y: &str| x.is_empty().cmp(&y.is_empty()).then_with(|| dir(x.cmp(y)));
+        let by_col = |c: Col| move |a: &u32, b: &u32| text(col(a, c), col(b, c));
         match by {
             SortKey::Tree => {
                 if descending {
                     order.reverse();
                 }
             }
-            SortKey::Name => order.sort_by(|a, b| text(&fold(a).0, &fold(b).0)),
-            SortKey::UserName => order.sort_by(|a, b| text(&fold(a).1, &fold(b).1)),
-            SortKey::Enabled => order.sort_by(|a, b| dir((!row(a).enabled).cmp(&!row(b).enabled))),
-            SortKey::Roles => order.sort_by(|a, b| text(&row(a).roles, &row(b).roles)),
+            SortKey::Name => order.sort_by(by_col(Col::NameFold)),
+            SortKey::UserName => order.sort_by(by_col(Col::UserNameFold)),
+            SortKey::Enabled => {
+                order.sort_by(|a, b| dir((!entry(a).enabled).cmp(&!entry(b).enabled)))
+            }
+            SortKey::Roles => order.sort_by(by_col(Col::Roles)),
             // Numeric ids sort as numbers: shorter first, then digit by digit.
             SortKey::RcUserId => order.sort_by(|a, b| {
-                let (x, y) = (&row(a).rc_user_id, &row(b).rc_user_id);
+                let (x, y) = (col(a, Col::RcUserId), col(b, Col::RcUserId));
                 x.is_empty()
                     .cmp(&y.is_empty())
                     .then_with(|| dir(x.len().cmp(&y.len()).then_with(|| x.cmp(y))))
             }),
-            SortKey::Created => order.sort_by(|a, b| text(&row(a).created, &row(b).created)),
+            SortKey::Created => order.sort_by(by_col(Col::Created)),
         }
     }
 }
@@ -231,17 +386,15 @@ impl UserTable {
 mod tests {
     use super::*;
 
+    const LIST: &str = r#"[
+      {"userId": 1, "firstName": "Zoë", "lastName": "Łukasiewicz", "userName": "zoe@x.com", "enabled": true, "parentPath": "/", "roles": ["SUPER_USER"], "rcUserId": 90, "creationDate": "2024-03-01T00:00:00Z", "teamLead": true},
+      {"userId": 2, "fullName": "adam brown", "userName": "adam@x.com", "enabled": false, "parentPath": "/1/", "roles": [], "creationDate": "2023-01-01T00:00:00Z"},
+      {"userId": 17, "firstName": "Carla", "userName": "carla@x.com", "parentPath": "/1/", "rcUserId": "100"},
+      {"userId": 4, "userName": "bob@x.com", "enabled": true}
+    ]"#;
+
     fn table() -> UserTable {
-        let users: Vec<User> = serde_json::from_str(
-            r#"[
-              {"userId": 1, "firstName": "Zoë", "lastName": "Łukasiewicz", "userName": "zoe@x.com", "enabled": true, "parentPath": "/", "roles": ["SUPER_USER"], "rcUserId": 90, "creationDate": "2024-03-01T00:00:00Z", "teamLead": true},
-              {"userId": 2, "fullName": "adam brown", "userName": "adam@x.com", "enabled": false, "parentPath": "/1/", "roles": [], "creationDate": "2023-01-01T00:00:00Z"},
-              {"userId": 17, "firstName": "Carla", "userName": "carla@x.com", "parentPath": "/1/", "rcUserId": "100"},
-              {"userId": 4, "userName": "bob@x.com", "enabled": true}
-            ]"#,
-        )
-        .unwrap();
-        UserTable::new(users)
+        UserTable::parse(LIST.as_bytes().to_vec()).unwrap()
     }
 
     fn ids(page: &Page) -> Vec<i64> {
@@ -266,13 +419,17 @@ mod tests {
         assert_eq!(ids(&p), [1, 2, 17, 4]);
         let zoe = &p.rows[0];
         assert_eq!(zoe.name, "Zoë Łukasiewicz");
+        assert_eq!(zoe.user_name, "zoe@x.com");
         assert_eq!(zoe.roles, "SUPER_USER");
         assert_eq!(zoe.rc_user_id, "90");
-        assert_eq!(zoe.depth, 0);
+        assert_eq!(zoe.created, "2024-03-01T00:00:00Z");
+        assert_eq!((zoe.depth, zoe.parent_path.as_str()), (0, "/"));
         assert_eq!(p.rows[1].name, "adam brown");
         assert!(!p.rows[1].enabled);
         assert_eq!(p.rows[1].depth, 1);
+        assert!(p.rows[2].enabled, "no `enabled` reads as enabled");
         assert_eq!(p.rows[3].name, "bob@x.com");
+        assert_eq!(p.rows[3].created, "");
     }
 
     #[test]
@@ -281,6 +438,7 @@ mod tests {
         assert_eq!(ids(&t.page(&query("łUKA", SortKey::Tree, false))), [1]);
         assert_eq!(ids(&t.page(&query("BOB@", SortKey::Tree, false))), [4]);
         assert_eq!(ids(&t.page(&query(" 17 ", SortKey::Tree, false))), [17]);
+        assert_eq!(ids(&t.page(&query("1", SortKey::Tree, false))), [1, 17]);
         let none = t.page(&query("nobody", SortKey::Tree, false));
         assert_eq!((none.matched, none.total, none.rows.len()), (0, 4, 0));
     }
@@ -333,26 +491,81 @@ mod tests {
     }
 
     #[test]
-    fn details_keep_every_field_the_server_sent() {
+    fn details_are_read_again_with_every_field_the_server_sent() {
         let t = table();
         let zoe = serde_json::to_value(t.user(1).unwrap()).unwrap();
         assert_eq!(zoe["teamLead"], true);
         assert_eq!(zoe["firstName"], "Zoë");
+        assert_eq!(zoe["rcUserId"], "90", "named fields normalised as before");
         assert!(t.user(999).is_none());
         assert_eq!(format!("{t:?}"), "UserTable { users: 4 }");
     }
 
     #[test]
+    fn a_tree_is_flattened_parents_first_and_details_leave_children_out() {
+        let tree = r#"[{"userId": 1, "userName": "root", "children": [
+            {"userId": 2, "userName": "a", "children": [{"userId": 3, "userName": "a1", "children": null}]},
+            {"userId": 4, "userName": "b"}]},
+          {"userId": 5, "userName": "other"}]"#;
+        let t = UserTable::parse(tree.as_bytes().to_vec()).unwrap();
+        assert_eq!(
+            ids(&t.page(&query("", SortKey::Tree, false))),
+            [1, 2, 3, 4, 5]
+        );
+        let root = serde_json::to_value(t.user(1).unwrap()).unwrap();
+        assert_eq!(root["userName"], "root");
+        assert!(root.get("children").is_none(), "{root}");
+        assert_eq!(t.user(3).unwrap().user_name.as_deref(), Some("a1"));
+    }
+
+    #[test]
+    fn escaped_text_and_ids_as_strings_read_like_plain_ones() {
+        let t = UserTable::parse(
+            br#"[{"userId": "7", "fullName": "Ann \"A\" \u00c5berg", "userName": "ann\/x", "roles": [{"roleType": "USER"}],
+                  "creationDate": {"millis": 1700000000000}}]"#
+                .to_vec(),
+        )
+        .unwrap();
+        let row = &t.page(&query("åberg", SortKey::Tree, false)).rows[0];
+        assert_eq!(row.user_id, 7);
+        assert_eq!(row.name, "Ann \"A\" Åberg");
+        assert_eq!(row.user_name, "ann/x");
+        assert_eq!(row.roles, "USER");
+        assert_eq!(row.created, "2023-11-14T22:13:20Z");
+    }
+
+    #[test]
+    fn what_is_not_a_user_list_is_refused() {
+        for body in [
+            &b"{}"[..],
+            b"[1, 2]",
+            b"[{\"userName\": \"no id\"}]",
+            b"<html>",
+            b"[{\"userId\": 1}",
+        ] {
+            assert!(
+                UserTable::parse(body.to_vec()).is_err(),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+        assert!(UserTable::parse(b"[]".to_vec()).unwrap().is_empty());
+    }
+
+    #[test]
     fn a_hundred_thousand_users_search_and_sort() {
-        let users: Vec<User> = (0..100_000)
-            .map(|i| {
-                serde_json::from_value(serde_json::json!({
-                    "userId": i, "firstName": format!("User{}", 100_000 - i), "userName": format!("u{i}@x.com")
-                }))
-                .unwrap()
-            })
-            .collect();
-        let t = UserTable::new(users);
+        let mut body = String::from("[");
+        for i in 0..100_000 {
+            if i > 0 {
+                body.push(',');
+            }
+            body.push_str(&format!(
+                r#"{{"userId": {i}, "firstName": "User{}", "userName": "u{i}@x.com"}}"#,
+                100_000 - i
+            ));
+        }
+        body.push(']');
+        let t = UserTable::parse(body.into_bytes()).unwrap();
         assert_eq!(t.len(), 100_000);
         assert!(!t.is_empty());
         let p = t.page(&query("user99999", SortKey::Name, false));

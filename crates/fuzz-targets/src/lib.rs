@@ -87,8 +87,7 @@ pub fn jwt(data: &[u8]) {
 
 /// The users list (flat or as a tree), into the table the window pages.
 pub fn users(data: &[u8]) {
-    if let Ok(list) = serde_json::from_slice::<Vec<engage::model::User>>(data) {
-        let table = engage::users::UserTable::new(engage::model::flatten_users(list));
+    if let Ok(table) = engage::users::UserTable::parse(data.to_vec()) {
         let page = table.page(&engage::users::Query {
             text: "a".into(),
             limit: 20,

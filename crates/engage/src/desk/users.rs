@@ -59,6 +59,6 @@ impl Desk {
     pub async fn user_details(&self, user_id: i64) -> Result<serde_json::Value, Error> {
         let table = self.user_list().await?;
         let user = table.user(user_id).ok_or(Error::UserNotFound)?;
-        serde_json::to_value(user).map_err(|_| Error::UserNotFound)
+        serde_json::to_value(&user).map_err(|_| Error::UserNotFound)
     }
 }

@@ -26,7 +26,6 @@ use crate::error::Service;
 use crate::hosts::Hosts;
 use crate::http::{Http, Keep, Reply, API_BODY_LIMIT, DOCUMENT_LIMIT};
 use crate::limiter::ExchangeLimiter;
-use crate::model::{flatten_users, User};
 use crate::rc::{RcApp, RcClient, RcTokens};
 use crate::ringcx::{api_error, is_expired, is_idempotent, ApiResponse, CxTokens, Payload, RingCx};
 use crate::users::UserTable;
@@ -554,16 +553,14 @@ impl Session {
             bytes = reply.body.len(),
             "users response received"
         );
-        // Parsed straight from the bytes into users: a 100k list through a
-        // `Value` first would cost as much again.
-        let users: Vec<User> =
-            serde_json::from_slice(&reply.body).map_err(|_| Error::BadResponse {
-                service: Service::RingCx,
-                status: reply.status,
-                what: "a user list of an unexpected shape",
-            })?;
-        // Flattened here too, in case a server ignores `flatten`.
-        Ok(UserTable::new(flatten_users(users)))
+        // One compact entry per user, the bytes kept for the details view:
+        // a 100k list through a `Value`, or as users with every field, would
+        // cost several times the answer's size.
+        UserTable::parse(reply.body).map_err(|_| Error::BadResponse {
+            service: Service::RingCx,
+            status: reply.status,
+            what: "a user list of an unexpected shape",
+        })
     }
 
     /// The RingCX access token itself, for the one explicit "copy token"
