@@ -1,0 +1,59 @@
+// Tauri's beforeBundleCommand (src-tauri/tauri.release.conf.json): runs
+// after the release binary is linked and before it is packaged. The
+// packages ship it without its symbol table (a sixth of its size); the
+// unstripped copy is kept beside it as `symbols/engage-desk-<triple>.sym`,
+// which the release workflow uploads, so a crash report from a shipped
+// build can still be read (README, "Reading a crash report").
+//
+// Windows keeps symbols in a .pdb, never in the .exe: the .pdb is copied
+// when the build made one, and the .exe is left alone.
+
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const targetDir = process.env.CARGO_TARGET_DIR || join(root, "target");
+const triple = process.env.TAURI_ENV_TARGET_TRIPLE || "";
+const profile = process.env.TAURI_ENV_DEBUG === "true" ? "debug" : "release";
+const windows = process.platform === "win32";
+const name = windows ? "engage-desk.exe" : "engage-desk";
+
+// `tauri build --target T` links into target/T/release, a plain build into
+// target/release: the binary just built is the newer of the two.
+const candidates = [join(targetDir, triple, profile, name), join(targetDir, profile, name)]
+  .filter((p) => existsSync(p))
+  .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+if (candidates.length === 0) {
+  console.error(`symbols: no ${name} under ${targetDir}; was the app built?`);
+  process.exit(1);
+}
+const binary = candidates[0];
+const out = join(dirname(binary), "symbols");
+mkdirSync(out, { recursive: true });
+const stem = `engage-desk-${triple || process.platform}`;
+
+if (windows) {
+  const pdb = join(dirname(binary), "engage_desk.pdb");
+  if (existsSync(pdb)) copyFileSync(pdb, join(out, `${stem}.pdb`));
+  console.log(`symbols: ${binary} has none to strip (Windows keeps them in a .pdb)`);
+} else {
+  const kept = join(out, `${stem}.sym`);
+  // Cargo does not link again when nothing changed, so the binary may be
+  // the one this script stripped last time: then its symbols are kept already.
+  const mark = join(out, `${stem}.stripped`);
+  const seen = `${statSync(binary).size} ${statSync(binary).mtimeMs}`;
+  if (existsSync(kept) && existsSync(mark) && readFileSync(mark, "utf8") === seen) {
+    console.log(`symbols: ${binary} is stripped already; symbols kept in ${kept}`);
+    process.exit(0);
+  }
+  copyFileSync(binary, kept);
+  // macOS's strip takes no --strip-all; with no option it removes every
+  // symbol the executable does not need to run.
+  const args = process.platform === "darwin" ? [binary] : ["--strip-all", binary];
+  execFileSync("strip", args, { stdio: "inherit" });
+  writeFileSync(mark, `${statSync(binary).size} ${statSync(binary).mtimeMs}`);
+  const mb = (p) => (statSync(p).size / 1e6).toFixed(1);
+  console.log(`symbols: ${binary} stripped (${mb(kept)} MB to ${mb(binary)} MB); symbols kept in ${kept}`);
+}
