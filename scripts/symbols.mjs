@@ -18,7 +18,10 @@ const targetDir = process.env.CARGO_TARGET_DIR || join(root, "target");
 const triple = process.env.TAURI_ENV_TARGET_TRIPLE || "";
 const profile = process.env.TAURI_ENV_DEBUG === "true" ? "debug" : "release";
 const windows = process.platform === "win32";
-const name = windows ? "engage-desk.exe" : "engage-desk";
+// The binary's name: the app's, or another's (the bench's floor is packaged
+// the same way).
+const base = process.argv[2] || "engage-desk";
+const name = windows ? `${base}.exe` : base;
 
 // `tauri build --target T` links into target/T/release, a plain build into
 // target/release: the binary just built is the newer of the two.
@@ -32,10 +35,10 @@ if (candidates.length === 0) {
 const binary = candidates[0];
 const out = join(dirname(binary), "symbols");
 mkdirSync(out, { recursive: true });
-const stem = `engage-desk-${triple || process.platform}`;
+const stem = `${base}-${triple || process.platform}`;
 
 if (windows) {
-  const pdb = join(dirname(binary), "engage_desk.pdb");
+  const pdb = join(dirname(binary), `${base.replaceAll("-", "_")}.pdb`);
   if (existsSync(pdb)) copyFileSync(pdb, join(out, `${stem}.pdb`));
   console.log(`symbols: ${binary} has none to strip (Windows keeps them in a .pdb)`);
 } else {

@@ -17,7 +17,7 @@ const PATH: &str = "/voice/api/v1/admin/accounts";
 
 /// The packaged `engage` (scripts/sidecar.sh put it there), or
 /// `BENCH_CLI_BIN`.
-fn cli_binary() -> PathBuf {
+pub(crate) fn cli_binary() -> PathBuf {
     std::env::var_os("BENCH_CLI_BIN").map_or_else(
         || {
             let triple = if cfg!(target_arch = "aarch64") {
