@@ -31,7 +31,7 @@ fn one_file(dir: &Path, ext: &str) -> Result<PathBuf> {
         // `make bench` puts the floor app's packages in the same folder.
         .filter(|p| {
             p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("Engage Desk"))
+                .is_some_and(|n| n.to_string_lossy().starts_with("engage-desk"))
         })
         .collect();
     found.sort();
@@ -63,6 +63,18 @@ fn check_deb_metadata(deb: &Path, scratch: &Path) -> Result<()> {
     ensure!(size < MAX_PACKAGE_MIB, "the .deb is {size:.1} MiB");
     let field = |name: &str| run(Command::new("dpkg-deb").arg("-f").arg(deb).arg(name));
     ensure!(field("Package")?.trim() == PACKAGE, "package name");
+    // The name the README's install table gives: no space, no quoting.
+    let named = format!(
+        "{PACKAGE}_{}_{}.deb",
+        env!("CARGO_PKG_VERSION"),
+        field("Architecture")?.trim()
+    );
+    ensure!(
+        deb.file_name()
+            .is_some_and(|n| n.to_string_lossy() == named),
+        "the .deb is {}, not {named}",
+        deb.display()
+    );
     let version = field("Version")?;
     ensure!(
         version.trim() == env!("CARGO_PKG_VERSION"),
@@ -78,7 +90,7 @@ fn check_deb_metadata(deb: &Path, scratch: &Path) -> Result<()> {
     for path in [
         "usr/bin/engage-desk",
         "usr/bin/engage",
-        "usr/share/applications/Engage Desk.desktop",
+        "usr/share/applications/engage-desk.desktop",
         "usr/share/icons/hicolor/128x128/apps/engage-desk.png",
         "usr/share/icons/hicolor/32x32/apps/engage-desk.png",
     ] {
@@ -90,7 +102,7 @@ fn check_deb_metadata(deb: &Path, scratch: &Path) -> Result<()> {
     let unpacked = scratch.join("deb");
     run(Command::new("dpkg-deb").arg("-x").arg(deb).arg(&unpacked))?;
     let desktop =
-        std::fs::read_to_string(unpacked.join("usr/share/applications/Engage Desk.desktop"))?;
+        std::fs::read_to_string(unpacked.join("usr/share/applications/engage-desk.desktop"))?;
     for line in [
         "Name=Engage Desk",
         "Exec=engage-desk",
@@ -243,7 +255,7 @@ async fn install_run_uninstall(deb: &Path) -> Result<()> {
         "engage is still there after dpkg --purge"
     );
     ensure!(
-        !Path::new("/usr/share/applications/Engage Desk.desktop").exists(),
+        !Path::new("/usr/share/applications/engage-desk.desktop").exists(),
         "the desktop file is still there after dpkg --purge"
     );
     let status = Command::new("dpkg").args(["-s", PACKAGE]).output()?;

@@ -15,8 +15,8 @@ use crate::stats::MB;
 pub(crate) fn p5_packages(setup: &Setup) -> Result<Vec<Figure>> {
     let mut figures = Vec::new();
     for (kind, app_prefix, bare_prefix) in [
-        ("deb", "Engage Desk_", "Bare Tauri_"),
-        ("rpm", "Engage Desk-", "Bare Tauri-"),
+        ("deb", "engage-desk_", "Bare Tauri_"),
+        ("rpm", "engage-desk-", "Bare Tauri-"),
     ] {
         let dir = setup.bundle.join(kind);
         let app = newest(&dir, app_prefix, kind)?;
