@@ -64,13 +64,11 @@ pub(crate) async fn p1_startup(setup: &Setup) -> Figure {
             ),
             (
                 "the wait between the HTML parsed and DOMContentLoaded. It is not the \
-                 modules' loading: measured with the page's marks, preloading every \
-                 module, bundling them into one, or inlining the script and the CSS left \
-                 the total where it was, and with nothing left to fetch the same wait \
-                 moved to the page's first IPC call (about 90 ms, where a call after 150 \
-                 ms of idling answers in 5 to 13). The app's main process, which answers \
-                 the page's requests and calls, is busy for about 100 ms after the page \
-                 starts loading; what it does then is not yet measured",
+                 modules' loading: preloading them, bundling them into one, or inlining \
+                 the script and the CSS left the total where it was. A profile of a start \
+                 shows the app's main process idle then and the WebKit web process busy \
+                 resolving the page's first styles and fonts (fontconfig), which the \
+                 floor's empty page does not have",
                 |s| s.scripts,
             ),
             (
