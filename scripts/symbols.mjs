@@ -1,6 +1,6 @@
 // Tauri's beforeBundleCommand (src-tauri/tauri.release.conf.json): runs
 // after the release binary is linked and before it is packaged. The
-// packages ship it without its symbol table (a sixth of its size); the
+// packages ship it without its symbol table (a fifth of its size); the
 // unstripped copy is kept beside it as `symbols/engage-desk-<triple>.sym`,
 // which the release workflow uploads, so a crash report from a shipped
 // build can still be read (README, "Reading a crash report").
@@ -46,8 +46,8 @@ if (windows) {
   // Cargo does not link again when nothing changed, so the binary may be
   // the one this script stripped last time: then its symbols are kept already.
   const mark = join(out, `${stem}.stripped`);
-  const seen = `${statSync(binary).size} ${statSync(binary).mtimeMs}`;
-  if (existsSync(kept) && existsSync(mark) && readFileSync(mark, "utf8") === seen) {
+  const stamp = () => `${statSync(binary).size} ${statSync(binary).mtimeMs}`;
+  if (existsSync(kept) && existsSync(mark) && readFileSync(mark, "utf8") === stamp()) {
     console.log(`symbols: ${binary} is stripped already; symbols kept in ${kept}`);
     process.exit(0);
   }
@@ -56,7 +56,7 @@ if (windows) {
   // symbol the executable does not need to run.
   const args = process.platform === "darwin" ? [binary] : ["--strip-all", binary];
   execFileSync("strip", args, { stdio: "inherit" });
-  writeFileSync(mark, `${statSync(binary).size} ${statSync(binary).mtimeMs}`);
+  writeFileSync(mark, stamp());
   const mb = (p) => (statSync(p).size / 1e6).toFixed(1);
   console.log(`symbols: ${binary} stripped (${mb(kept)} MB to ${mb(binary)} MB); symbols kept in ${kept}`);
 }
