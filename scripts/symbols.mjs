@@ -8,7 +8,7 @@
 // Windows keeps symbols in a .pdb, never in the .exe: the .pdb is copied
 // when the build made one, and the .exe is left alone.
 
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -43,20 +43,25 @@ if (windows) {
   console.log(`symbols: ${binary} has none to strip (Windows keeps them in a .pdb)`);
 } else {
   const kept = join(out, `${stem}.sym`);
-  // Cargo does not link again when nothing changed, so the binary may be
-  // the one this script stripped last time: then its symbols are kept already.
-  const mark = join(out, `${stem}.stripped`);
-  const stamp = () => `${statSync(binary).size} ${statSync(binary).mtimeMs}`;
-  if (existsSync(kept) && existsSync(mark) && readFileSync(mark, "utf8") === stamp()) {
+  // Stripped into a new file first: cargo does not link again when nothing
+  // changed, and Tauri writes its bundle type into the binary after this
+  // runs, so a binary stripped last time has to be told by its content. A
+  // strip that saves nothing means the symbols were kept already.
+  const next = join(out, `${stem}.stripping`);
+  // macOS's strip takes no --strip-all; with no option it removes every
+  // symbol the executable does not need to run.
+  const flags = process.platform === "darwin" ? [] : ["--strip-all"];
+  execFileSync("strip", [...flags, "-o", next, binary], { stdio: "inherit" });
+  if (statSync(next).size >= statSync(binary).size) {
+    rmSync(next);
     console.log(`symbols: ${binary} is stripped already; symbols kept in ${kept}`);
     process.exit(0);
   }
   copyFileSync(binary, kept);
-  // macOS's strip takes no --strip-all; with no option it removes every
-  // symbol the executable does not need to run.
-  const args = process.platform === "darwin" ? [binary] : ["--strip-all", binary];
-  execFileSync("strip", args, { stdio: "inherit" });
-  writeFileSync(mark, stamp());
+  chmodSync(next, statSync(binary).mode);
+  // A new file, not a write through the name: cargo hard-links the name to
+  // its own copy, which keeps its symbols.
+  renameSync(next, binary);
   const mb = (p) => (statSync(p).size / 1e6).toFixed(1);
   console.log(`symbols: ${binary} stripped (${mb(kept)} MB to ${mb(binary)} MB); symbols kept in ${kept}`);
 }
