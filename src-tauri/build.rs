@@ -17,6 +17,7 @@ const COMMANDS: &[&str] = &[
     "switch_profile",
     "users_load",
     "users_page",
+    "users_settled",
     "user_details",
     "copy_user_json",
     "copy_redirect_uri",

@@ -77,9 +77,10 @@ export function clockTime(ms, locale = undefined) {
   return new Date(ms).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 }
 
-// "3 of 300"; the count the users view shows.
-export function countText(matched, total) {
-  return `${matched} of ${total}`;
+// "3 of 300"; the count the users view shows. While a long list is still
+// read, the counts are of its first rows only, and say so.
+export function countText(matched, total, complete = true) {
+  return complete ? `${matched} of ${total}` : `First ${matched} shown, reading the rest…`;
 }
 
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);

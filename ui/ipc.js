@@ -84,6 +84,8 @@ export const selectAgent = (agentId) => call("select_agent", { agentId });
 export const usersLoad = (activeOnly) => call("users_load", { activeOnly });
 /** @type {(query: Query) => Promise<Page>} */
 export const usersPage = (query) => call("users_page", { query });
+/** @type {() => Promise<UsersLoaded>} */
+export const usersSettled = () => call("users_settled");
 /** @type {(userId: number) => Promise<Record<string, unknown>>} */
 export const userDetails = (userId) => call("user_details", { userId });
 /** @type {(userId: number) => Promise<void>} */

@@ -69,9 +69,19 @@ export type Query = { text: string, sort: SortKey, descending: boolean, offset: 
 
 export type Row = { userId: number, name: string, userName: string, enabled: boolean, roles: string, rcUserId: string, created: string, depth: number, parentPath: string, };
 
-export type Page = { total: number, matched: number, offset: number, rows: Array<Row>, };
+export type Page = { total: number, matched: number, offset: number, rows: Array<Row>, 
+/**
+ * False while only the list's first rows are read: the counts are of
+ * those.
+ */
+complete: boolean, };
 
-export type UsersLoaded = { total: number, };
+export type UsersLoaded = { total: number, 
+/**
+ * False when only the first rows are read; asking whether the list is
+ * settled answers when the rest is.
+ */
+complete: boolean, };
 
 export type UpdateInfo = { version: string, currentVersion: string, notes: string | null, };
 

@@ -89,6 +89,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, desk: Desk) -> tauri:
             commands::session::switch_profile,
             commands::users::users_load,
             commands::users::users_page,
+            commands::users::users_settled,
             commands::users::user_details,
             commands::users::copy_user_json,
             commands::auth::copy_redirect_uri,

@@ -107,6 +107,8 @@ fn the_user_list_needs_a_signed_in_session() {
     assert_eq!(err["code"], "not_signed_in");
     let err = invoke_on(&w, "users_load", serde_json::json!({ "activeOnly": true })).unwrap_err();
     assert_eq!(err["code"], "not_signed_in");
+    let err = invoke_on(&w, "users_settled", serde_json::json!({})).unwrap_err();
+    assert_eq!(err["code"], "not_signed_in");
 }
 
 #[test]

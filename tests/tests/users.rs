@@ -26,7 +26,19 @@ async fn a_large_list_stays_small_in_the_dom_and_searches() -> Result<()> {
     .await?;
     let world = World::start()?;
     app::run("users_virtual", &world, &[], async |app| {
-        open_users(app, &fake).await?;
+        flows::sign_in_with_token(app, &fake).await?;
+        // Every text the count shows, from before the list is asked for.
+        app.client
+            .execute(
+                "window.countsSeen = [];
+                 const count = document.querySelector('[data-testid=users-count]');
+                 new MutationObserver(() => window.countsSeen.push(count.textContent))
+                   .observe(count, { childList: true, characterData: true, subtree: true });",
+                vec![],
+            )
+            .await?;
+        app.click("nav-users").await?;
+        app.visible("users-view").await?;
         let count = app
             .wait_text("users-count", |t| {
                 t.contains(" of ") && !t.starts_with("0 ")
@@ -34,6 +46,17 @@ async fn a_large_list_stays_small_in_the_dom_and_searches() -> Result<()> {
             .await?;
         let total: usize = count.rsplit(' ').next().unwrap_or("0").parse()?;
         ensure!(total > 15_000, "count {count:?}");
+        // The first screen came before the whole list was read, and said so.
+        let seen: Vec<String> = serde_json::from_value(
+            app.client
+                .execute("return window.countsSeen;", vec![])
+                .await?,
+        )?;
+        ensure!(
+            seen.first().map(String::as_str) == Some("First 250 shown, reading the rest…")
+                && seen.last() == Some(&count),
+            "{seen:?}"
+        );
         let rows = app
             .client
             .find_all(fantoccini::Locator::Css("[data-testid=user-row]"))

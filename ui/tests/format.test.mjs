@@ -94,6 +94,7 @@ test("clockTime and countText", () => {
     clockTime(Date.UTC(2026, 10, 25, 14, 3, 8), "en-GB"),
   );
   assert.equal(countText(3, 300), "3 of 300");
+  assert.equal(countText(250, 250, false), "First 250 shown, reading the rest…");
 });
 
 test("checkServer wants https, or http on this computer", () => {

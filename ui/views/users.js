@@ -91,7 +91,7 @@ async function fetchBlock(start, end) {
     if (mine !== seq) return;
     inflight = null;
     block = { offset: page.offset, rows: page.rows };
-    setCounts(page.matched, page.total);
+    setCounts(page.matched, page.total, page.complete);
     paint();
   } catch (e) {
     if (mine !== seq) return;
@@ -100,12 +100,12 @@ async function fetchBlock(start, end) {
   }
 }
 
-function setCounts(m, t) {
+function setCounts(m, t, complete = true) {
   matched = m;
   total = t;
   $("#users-rows").style.height = `${matched * ROW_HEIGHT}px`;
   $("#users-table").setAttribute("aria-rowcount", String(matched + 1));
-  setText($("[data-testid=users-count]"), countText(matched, total));
+  setText($("[data-testid=users-count]"), countText(matched, total, complete));
   const empty = $("#users-empty");
   empty.hidden = matched > 0;
   empty.textContent = total === 0 ? "No users to show." : "No user matches this search.";
@@ -158,7 +158,7 @@ async function loadOnce() {
   const activeOnly = $("[data-testid=users-active-only]").checked;
   $("[data-testid=users-refresh]").disabled = true;
   try {
-    await withProgress("Loading users…", ipc.usersLoad(activeOnly));
+    const loaded = await withProgress("Loading users…", ipc.usersLoad(activeOnly));
     $("#users-loaded").textContent = `Loaded ${clockTime(Date.now())}`;
     await requery();
     // Marks for the paint benchmark, which reads when the response came from
@@ -168,6 +168,13 @@ async function loadOnce() {
     performance.mark("users-painted");
     view.dataset.paintedAt = String(performance.timeOrigin + performance.now());
     view.dataset.rowNodes = String(document.querySelectorAll("[data-testid=user-row]").length);
+    if (!loaded.complete) {
+      // A long list showed its first rows; the counts, search and order
+      // are of the whole list once Rust has read the rest.
+      await ipc.usersSettled();
+      const [start, end] = visibleRange(list().scrollTop, list().clientHeight, ROW_HEIGHT, Number.MAX_SAFE_INTEGER);
+      await fetchBlock(start, end);
+    }
   } catch (e) {
     clearRows();
     // No role: the message says which one; a retry would not help.

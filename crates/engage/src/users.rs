@@ -69,6 +69,9 @@ pub struct Page {
     pub matched: usize,
     pub offset: usize,
     pub rows: Vec<Row>,
+    /// False while only the list's first rows are read: the counts are of
+    /// those.
+    pub complete: bool,
 }
 
 /// The body is not a list of users (or one past what the table indexes).
@@ -100,6 +103,7 @@ enum Col {
 const COLS: usize = 8;
 
 /// One user: 56 bytes beside its text and its JSON.
+#[derive(Clone)]
 struct Entry {
     user_id: i64,
     /// Where the user's object lies in the body.
@@ -197,34 +201,115 @@ fn depth_of(parent_path: &str) -> usize {
     parent_path.split('/').filter(|s| !s.is_empty()).count()
 }
 
+/// The table as it is read: entries and their text, before the body joins.
+#[derive(Default)]
+struct Built {
+    entries: Vec<Entry>,
+    text: String,
+}
+
+impl Built {
+    /// Adds one listed object, then its children after it, as `flatten`
+    /// would.
+    fn add(&mut self, body: &[u8], raw: &RawValue) -> Result<(), NotAUserList> {
+        let mut stack = vec![raw];
+        while let Some(raw) = stack.pop() {
+            let listed: Listed = serde_json::from_str(raw.get()).map_err(|_| NotAUserList)?;
+            let at = raw.get().as_ptr() as usize - body.as_ptr() as usize;
+            let span = (at as u32, (at + raw.get().len()) as u32);
+            self.entries
+                .push(UserTable::entry(&mut self.text, span, &listed)?);
+            stack.extend(listed.children.iter().rev());
+        }
+        Ok(())
+    }
+
+    fn into_table(mut self, body: Vec<u8>) -> UserTable {
+        self.text.shrink_to_fit();
+        self.entries.shrink_to_fit();
+        UserTable {
+            body,
+            entries: self.entries,
+            text: self.text,
+            view: Mutex::new(None),
+        }
+    }
+
+    /// A table of what is read so far, with only the bytes its rows lie in.
+    fn snapshot(&self, body: &[u8]) -> UserTable {
+        let end = self.entries.iter().map(|e| e.span.1).max().unwrap_or(0);
+        Built {
+            entries: self.entries.clone(),
+            text: self.text.clone(),
+        }
+        .into_table(body[..end as usize].to_vec())
+    }
+}
+
+/// Reads the top-level list one object at a time, so the first rows exist
+/// before the last object is read.
+struct Walk<'b, F> {
+    body: &'b [u8],
+    built: &'b mut Built,
+    first: usize,
+    early: Option<F>,
+}
+
+impl<'de, F: FnOnce(UserTable)> serde::de::Visitor<'de> for Walk<'_, F> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of users")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        if let Some(n) = seq.size_hint() {
+            self.built.entries.reserve(n);
+        }
+        while let Some(raw) = seq.next_element::<&'de RawValue>()? {
+            self.built
+                .add(self.body, raw)
+                .map_err(|_| serde::de::Error::custom("not a user"))?;
+            if self.built.entries.len() >= self.first {
+                if let Some(early) = self.early.take() {
+                    early(self.built.snapshot(self.body));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 impl UserTable {
     /// Builds the table from the users response: a flat list, or a tree
     /// (from a server that ignores `flatten`), flattened parents first. The
     /// bytes are kept for the details view.
     pub fn parse(body: Vec<u8>) -> Result<Self, NotAUserList> {
+        Self::parse_first(body, usize::MAX, |_| {})
+    }
+
+    /// Like [`UserTable::parse`], and as soon as `first` rows are read,
+    /// hands `early` a table of just those (once; not at all for a shorter
+    /// list), so a window can show its first screen while the rest is read.
+    pub fn parse_first(
+        body: Vec<u8>,
+        first: usize,
+        early: impl FnOnce(UserTable),
+    ) -> Result<Self, NotAUserList> {
         u32::try_from(body.len()).map_err(|_| NotAUserList)?;
-        let mut entries = Vec::new();
-        let mut text = String::new();
+        let mut built = Built::default();
         {
-            let top: Vec<&RawValue> = serde_json::from_slice(&body).map_err(|_| NotAUserList)?;
-            entries.reserve(top.len());
-            // Each object with its children after it, as `flatten` would.
-            let mut stack: Vec<&RawValue> = top.into_iter().rev().collect();
-            while let Some(raw) = stack.pop() {
-                let listed: Listed = serde_json::from_str(raw.get()).map_err(|_| NotAUserList)?;
-                let at = raw.get().as_ptr() as usize - body.as_ptr() as usize;
-                let span = (at as u32, (at + raw.get().len()) as u32);
-                entries.push(Self::entry(&mut text, span, &listed)?);
-                stack.extend(listed.children.iter().rev());
-            }
+            let mut de = serde_json::Deserializer::from_slice(&body);
+            let walk = Walk {
+                body: &body,
+                built: &mut built,
+                first,
+                early: Some(early),
+            };
+            serde::Deserializer::deserialize_seq(&mut de, walk).map_err(|_| NotAUserList)?;
+            de.end().map_err(|_| NotAUserList)?;
         }
-        text.shrink_to_fit();
-        Ok(UserTable {
-            body,
-            entries,
-            text,
-            view: Mutex::new(None),
-        })
+        Ok(built.into_table(body))
     }
 
     fn entry(text: &mut String, span: (u32, u32), u: &Listed) -> Result<Entry, NotAUserList> {
@@ -305,6 +390,7 @@ impl UserTable {
                 .iter()
                 .map(|&i| self.row(&self.entries[i as usize]))
                 .collect(),
+            complete: true,
         }
     }
 
@@ -575,6 +661,61 @@ mod tests {
         let p = t.page(&q);
         assert_eq!(p.rows.len(), MAX_PAGE);
         assert_eq!(p.rows[0].name, "User99999");
+    }
+
+    #[test]
+    fn the_first_rows_come_early_and_the_whole_table_after() {
+        let mut early = None;
+        let whole =
+            UserTable::parse_first(LIST.as_bytes().to_vec(), 2, |t| early = Some(t)).unwrap();
+        let early = early.expect("a list longer than two hands its first two early");
+        let first = early.page(&query("", SortKey::Tree, false));
+        assert_eq!((first.total, ids(&first)), (2, vec![1, 2]));
+        assert_eq!(
+            first.rows,
+            whole.page(&query("", SortKey::Tree, false)).rows[..2]
+        );
+        // The early table keeps only the bytes its rows lie in, and reads
+        // their details from them.
+        assert!(early.body.len() < whole.body.len());
+        assert_eq!(early.user(2), whole.user(2));
+        assert_eq!(early.user(4), None);
+        assert_eq!(
+            ids(&whole.page(&query("", SortKey::Tree, false))),
+            [1, 2, 17, 4]
+        );
+
+        // A tree counts its children: the first rows are parents first.
+        let tree = r#"[{"userId": 1, "children": [{"userId": 2}, {"userId": 3}]}, {"userId": 4}]"#;
+        let mut early = None;
+        UserTable::parse_first(tree.as_bytes().to_vec(), 2, |t| early = Some(t)).unwrap();
+        assert_eq!(
+            ids(&early.unwrap().page(&query("", SortKey::Tree, false))),
+            [1, 2, 3]
+        );
+    }
+
+    #[test]
+    fn a_short_list_has_no_early_table_and_a_bad_tail_fails_the_whole() {
+        let mut called = false;
+        let t = UserTable::parse_first(LIST.as_bytes().to_vec(), 5, |_| called = true).unwrap();
+        assert_eq!((called, t.len()), (false, 4));
+
+        let bad_tail = r#"[{"userId": 1}, {"userId": 2}, {"userName": "no id"}]"#;
+        let mut early = None;
+        let whole = UserTable::parse_first(bad_tail.as_bytes().to_vec(), 1, |t| early = Some(t));
+        assert_eq!(whole.unwrap_err(), NotAUserList);
+        assert_eq!(
+            early.map(|t| t.len()),
+            Some(1),
+            "the first rows came before the fault"
+        );
+        for cut in [r#"[{"userId": 1}, {"userId": 2}"#, r#"[{"userId": 1}] []"#] {
+            assert!(
+                UserTable::parse_first(cut.as_bytes().to_vec(), 1, |_| {}).is_err(),
+                "{cut}"
+            );
+        }
     }
 
     #[test]

@@ -20,6 +20,13 @@ pub async fn users_page(desk: State<'_, Desk>, query: Query) -> Result<Page> {
     Ok(desk.users_page(query).await?)
 }
 
+/// Answers when the whole of a long list is read (a load answers with its
+/// first rows).
+#[tauri::command]
+pub async fn users_settled(desk: State<'_, Desk>) -> Result<UsersLoaded> {
+    Ok(desk.users_settled().await?)
+}
+
 /// Every field of one user, as RingCX sent it.
 #[tauri::command]
 pub async fn user_details(desk: State<'_, Desk>, user_id: i64) -> Result<serde_json::Value> {

@@ -25,7 +25,7 @@ pub use users::UsersLoaded;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use tokio::sync::{watch, RwLock};
@@ -38,7 +38,6 @@ use crate::session::{Identity, NoKeychain, Persist, Services, Session, Status, V
 use crate::settings::{
     validate_profile_name, ProfileList, ProfileSettings, Settings, SettingsFile,
 };
-use crate::users::UserTable;
 use crate::Error;
 
 /// How long a restore waits for the keychain to answer, which may mean for
@@ -99,7 +98,7 @@ pub struct Desk {
     /// before installs nothing.
     epoch: AtomicU64,
     next_id: AtomicU64,
-    users: Mutex<Option<(Weak<Session>, Arc<UserTable>)>>,
+    users: Arc<users::Slot>,
     events: Arc<watch::Sender<Status>>,
     /// Which install the status forwarder belongs to.
     installs: Arc<AtomicU64>,
@@ -162,7 +161,7 @@ impl Desk {
             lifecycle: tokio::sync::Mutex::new(()),
             epoch: AtomicU64::new(0),
             next_id: AtomicU64::new(1),
-            users: Mutex::new(None),
+            users: Arc::default(),
             events: Arc::new(watch::channel(Status::signed_out(&hosts, None)).0),
             installs: Arc::new(AtomicU64::new(0)),
             governor: crate::console::Governor::new(),
@@ -250,7 +249,7 @@ impl Desk {
         // speak for the new one (its status, its sign-out).
         if current.take().is_some() {
             self.installs.fetch_add(1, Ordering::SeqCst);
-            *guard(&self.users) = None;
+            self.users.clear();
             self.forget_answers();
         }
         drop(current);
@@ -347,7 +346,7 @@ impl Desk {
             self.forward(&session);
             old
         };
-        *guard(&self.users) = None;
+        self.users.clear();
         self.forget_answers();
         let status = session.status();
         self.publish(status.clone());
@@ -501,7 +500,7 @@ impl Desk {
             self.installs.fetch_add(1, Ordering::SeqCst);
             current.take()
         };
-        *guard(&self.users) = None;
+        self.users.clear();
         self.forget_answers();
         match installed {
             Some(i) => i.session.sign_out().await,

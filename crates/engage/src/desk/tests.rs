@@ -394,6 +394,110 @@ async fn the_user_list_is_only_for_the_session_that_loaded_it() {
 }
 
 #[tokio::test]
+async fn a_long_list_answers_with_its_first_rows_and_every_question_waits_for_the_rest() {
+    use crate::users::{Query, SortKey};
+    let n = super::users::FIRST_ROWS * 4;
+    let w = world_with(Config {
+        users: n,
+        ..Config::default()
+    })
+    .await;
+    let d = w.signed_in().await;
+    let loaded = d.load_users(false).await.unwrap();
+    assert_eq!(
+        loaded,
+        UsersLoaded {
+            total: super::users::FIRST_ROWS,
+            complete: false
+        }
+    );
+    // Another order, a search, or a row past the first ones: the whole list.
+    let sorted = d
+        .users_page(Query {
+            sort: SortKey::Name,
+            limit: 10,
+            ..Query::default()
+        })
+        .await
+        .unwrap();
+    assert!(sorted.complete);
+    assert_eq!((sorted.total, sorted.matched), (n, n));
+    let last = d
+        .users_page(Query {
+            sort: SortKey::Tree,
+            descending: true,
+            limit: 1,
+            ..Query::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(last.total, n);
+    assert_eq!(
+        d.users_settled().await.unwrap(),
+        UsersLoaded {
+            total: n,
+            complete: true
+        }
+    );
+    let first = d
+        .users_page(Query {
+            limit: 20,
+            ..Query::default()
+        })
+        .await
+        .unwrap();
+    assert!(first.complete && first.total == n);
+    assert_eq!(
+        d.user_details(last.rows[0].user_id).await.unwrap()["userId"],
+        last.rows[0].user_id
+    );
+}
+
+#[tokio::test]
+async fn a_list_that_breaks_after_its_first_rows_fails_when_the_rest_is_read() {
+    let mut body = String::from("[");
+    for id in 1..=super::users::FIRST_ROWS * 2 {
+        body.push_str(&format!(
+            r#"{{"userId": {id}, "userName": "u{id}@x.com"}},"#
+        ));
+    }
+    body.push_str(r#"{"userName": "no id"}]"#);
+    let w = world().await;
+    let d = w.signed_in().await;
+    w.fake.fault(Fault::new(
+        "/voice/api/v1/admin/users",
+        FaultKind::Status {
+            status: 200,
+            content_type: "application/json".into(),
+            body,
+        },
+    ));
+    // The first rows come first; the fault is named once the rest is read.
+    let loaded = d.load_users(false).await.unwrap();
+    assert_eq!(
+        loaded,
+        UsersLoaded {
+            total: super::users::FIRST_ROWS,
+            complete: false
+        }
+    );
+    assert_eq!(
+        d.users_settled().await.unwrap_err().code(),
+        ErrorCode::BadResponse
+    );
+    assert_eq!(
+        d.users_page(crate::users::Query::default())
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::BadResponse
+    );
+    // A load that works replaces the broken one.
+    assert!(d.load_users(false).await.unwrap().total > 0);
+    assert_eq!(d.users_settled().await.unwrap().total, 20);
+}
+
+#[tokio::test]
 async fn events_follow_the_current_session_and_the_agent_is_remembered() {
     let w = world_with(Config {
         agents: 2,

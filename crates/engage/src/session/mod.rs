@@ -534,6 +534,18 @@ impl Session {
     /// The account's users, flattened (parents first), as a table the window
     /// pages through.
     pub async fn user_table(&self, active_only: bool) -> Result<UserTable, Error> {
+        self.user_table_first(active_only, usize::MAX, |_| {}).await
+    }
+
+    /// [`Session::user_table`], read off the async workers, handing `early`
+    /// the first `first` rows as soon as they are read (see
+    /// [`UserTable::parse_first`]).
+    pub async fn user_table_first(
+        &self,
+        active_only: bool,
+        first: usize,
+        early: impl FnOnce(UserTable) + Send + 'static,
+    ) -> Result<UserTable, Error> {
         let query = [
             ("activeOnly".to_string(), active_only.to_string()),
             ("flatten".to_string(), "true".to_string()),
@@ -553,14 +565,20 @@ impl Session {
             bytes = reply.body.len(),
             "users response received"
         );
-        // One compact entry per user, the bytes kept for the details view:
-        // a 100k list through a `Value`, or as users with every field, would
-        // cost several times the answer's size.
-        UserTable::parse(reply.body).map_err(|_| Error::BadResponse {
+        let bad = Error::BadResponse {
             service: Service::RingCx,
             status: reply.status,
             what: "a user list of an unexpected shape",
-        })
+        };
+        // One compact entry per user, the bytes kept for the details view:
+        // a 100k list through a `Value`, or as users with every field, would
+        // cost several times the answer's size.
+        let body = reply.body;
+        match tokio::task::spawn_blocking(move || UserTable::parse_first(body, first, early)).await
+        {
+            Ok(Ok(table)) => Ok(table),
+            _ => Err(bad),
+        }
     }
 
     /// The RingCX access token itself, for the one explicit "copy token"
