@@ -28,10 +28,11 @@ function apply(status) {
   }
 }
 
-// Comes back from the keychain without a browser step when it can.
-async function restore() {
+// Comes back from the keychain without a browser step when it can. `asked`
+// is a restore already under way (the one asked for at start-up).
+async function restore(asked) {
   try {
-    apply(await withProgress("Restoring your session…", ipc.restoreSession()));
+    apply(await withProgress("Restoring your session…", asked instanceof Promise ? asked : ipc.restoreSession()));
   } catch (e) {
     showError(e.message, restore);
   }
@@ -39,12 +40,19 @@ async function restore() {
 
 async function start() {
   try {
-    const info = await ipc.appInfo();
-    $("#app-about").textContent = `${info.name} ${info.version}`;
+    // Ask for what start-up needs at once, not one after another. The
+    // restore waits only for the session listener, so no change it makes
+    // is missed; its answer is applied once the views are ready for it.
+    const info = ipc.appInfo();
+    const listening = ipc.onSession(apply);
+    const restored = listening.then(() => ipc.restoreSession());
+    const updating = updates.init();
+    restored.catch(() => {}); // handled below, by restore()
+    const about = await info;
+    $("#app-about").textContent = `${about.name} ${about.version}`;
     agent.init(apply);
     users.init();
     apiConsole.init();
-    await updates.init();
     for (const button of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll(".nav [data-view]"))) {
       button.addEventListener("click", () => {
         showView(button.dataset.view);
@@ -52,17 +60,17 @@ async function start() {
         if (button.dataset.view === "console") apiConsole.show();
       });
     }
-    await ipc.onSession(apply);
+    await listening;
     await signin.init(
-      info,
+      about,
       (status) => {
         apply(status);
         showView("agent");
       },
       restore,
     );
-    if (info.settingsWarning) showError(info.settingsWarning);
-    await restore();
+    if (about.settingsWarning) showError(about.settingsWarning);
+    await Promise.all([restore(restored), updating]);
   } catch (e) {
     showError(e.message);
   }
