@@ -154,6 +154,7 @@ async function loadOnce() {
   closeDetails(false);
   const view = $("[data-testid=users-view]");
   delete view.dataset.paintedAt;
+  delete view.dataset.settledAt;
   delete view.dataset.rowNodes;
   const activeOnly = $("[data-testid=users-active-only]").checked;
   $("[data-testid=users-refresh]").disabled = true;
@@ -175,6 +176,8 @@ async function loadOnce() {
       const [start, end] = visibleRange(list().scrollTop, list().clientHeight, ROW_HEIGHT, Number.MAX_SAFE_INTEGER);
       await fetchBlock(start, end);
     }
+    // And when the whole list is in: search, order and counts are of all of it.
+    view.dataset.settledAt = String(performance.timeOrigin + performance.now());
   } catch (e) {
     clearRows();
     // No role: the message says which one; a retry would not help.

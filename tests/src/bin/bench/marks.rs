@@ -176,6 +176,29 @@ pub(crate) async fn wait_paint(app: &App) -> Result<Paint> {
     }
 }
 
+/// Waits for `data-settled-at` on the app's users view: the whole list
+/// read and its counts shown (the first rows may show before).
+pub(crate) async fn wait_settled(app: &App) -> Result<f64> {
+    let start = Instant::now();
+    loop {
+        let v = app
+            .client
+            .execute(
+                r#"const view = document.querySelector("[data-testid=users-view]");
+                   return view && view.getAttribute("data-settled-at");"#,
+                vec![],
+            )
+            .await?;
+        if let Some(at) = v.as_str().and_then(|s| s.parse::<f64>().ok()) {
+            return Ok(at);
+        }
+        if start.elapsed() > PAINT_WAIT {
+            bail!("no settled mark on the users view within {PAINT_WAIT:?}");
+        }
+        tokio::time::sleep(POLL).await;
+    }
+}
+
 fn number(v: &Value) -> Option<usize> {
     match v {
         Value::Number(n) => n.as_u64().map(|n| n as usize),
