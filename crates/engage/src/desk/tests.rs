@@ -393,6 +393,12 @@ async fn the_user_list_is_only_for_the_session_that_loaded_it() {
     );
 }
 
+/// What a load of a long list answers with.
+const FIRST_ROWS_ONLY: UsersLoaded = UsersLoaded {
+    total: super::users::FIRST_ROWS,
+    complete: false,
+};
+
 #[tokio::test]
 async fn a_long_list_answers_with_its_first_rows_and_every_question_waits_for_the_rest() {
     use crate::users::{Query, SortKey};
@@ -403,14 +409,7 @@ async fn a_long_list_answers_with_its_first_rows_and_every_question_waits_for_th
     })
     .await;
     let d = w.signed_in().await;
-    let loaded = d.load_users(false).await.unwrap();
-    assert_eq!(
-        loaded,
-        UsersLoaded {
-            total: super::users::FIRST_ROWS,
-            complete: false
-        }
-    );
+    assert_eq!(d.load_users(false).await.unwrap(), FIRST_ROWS_ONLY);
     // Another order, a search, or a row past the first ones: the whole list.
     let sorted = d
         .users_page(Query {
@@ -473,14 +472,7 @@ async fn a_list_that_breaks_after_its_first_rows_fails_when_the_rest_is_read() {
         },
     ));
     // The first rows come first; the fault is named once the rest is read.
-    let loaded = d.load_users(false).await.unwrap();
-    assert_eq!(
-        loaded,
-        UsersLoaded {
-            total: super::users::FIRST_ROWS,
-            complete: false
-        }
-    );
+    assert_eq!(d.load_users(false).await.unwrap(), FIRST_ROWS_ONLY);
     assert_eq!(
         d.users_settled().await.unwrap_err().code(),
         ErrorCode::BadResponse
