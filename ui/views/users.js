@@ -22,6 +22,7 @@ let focusInRows = false; // keyboard focus belongs in the list, across repaints
 let loading = null; // the users load under way
 let reloadAfter = false; // another load was asked for meanwhile
 let lastText = ""; // the search the list shows
+let resets = 0; // sign-outs: a load begun before one says nothing after it
 
 const list = () => $("#users-list");
 const searchText = () => $("[data-testid=users-search]").value;
@@ -150,6 +151,7 @@ export async function load() {
 }
 
 async function loadOnce() {
+  const era = resets;
   clearError();
   closeDetails(false);
   const view = $("[data-testid=users-view]");
@@ -173,12 +175,15 @@ async function loadOnce() {
       // A long list showed its first rows; the counts, search and order
       // are of the whole list once Rust has read the rest.
       await ipc.usersSettled();
+      if (era !== resets) return;
       const [start, end] = visibleRange(list().scrollTop, list().clientHeight, ROW_HEIGHT, Number.MAX_SAFE_INTEGER);
       await fetchBlock(start, end);
     }
     // And when the whole list is in: search, order and counts are of all of it.
     view.dataset.settledAt = String(performance.timeOrigin + performance.now());
   } catch (e) {
+    // Signed out meanwhile: the sign-in view has its own words.
+    if (era !== resets) return;
     clearRows();
     // No role: the message says which one; a retry would not help.
     showError(e.message, e.code === "needs_manage_users" ? null : load);
@@ -198,6 +203,7 @@ function clearRows() {
 
 // Forgets the last account's list: on sign-out, before another account's.
 export function reset() {
+  resets++;
   closeDetails(false);
   clearRows();
   $("[data-testid=users-count]").textContent = "";
