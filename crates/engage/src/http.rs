@@ -224,7 +224,14 @@ impl Http {
         if response.content_length().is_some_and(|n| n > most) {
             return Err(too_large());
         }
-        let mut body = Vec::new();
+        // Sized once from the length the server gave (never past what may be
+        // kept in memory): growing a 5 MB body from nothing copies it about
+        // ten times over.
+        let mut body = Vec::with_capacity(
+            response
+                .content_length()
+                .map_or(0, |n| n.min(memory as u64) as usize),
+        );
         let mut spill: Option<(tempfile::NamedTempFile, u64)> = None;
         while let Some(chunk) = response
             .chunk()
@@ -239,6 +246,7 @@ impl Http {
                 write_spill(&mut file, &body, dir)?;
                 spill = Some((file, body.len() as u64));
                 body.truncate(SPILL_HEAD);
+                body.shrink_to_fit();
             }
             match spill.as_mut() {
                 Some((file, len)) => {
