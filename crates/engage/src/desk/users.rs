@@ -176,16 +176,13 @@ impl Desk {
     /// Every field of one user, as RingCX sent it. The first rows answer for
     /// their own users; another waits for the whole list.
     pub async fn user_details(&self, user_id: i64) -> Result<serde_json::Value, Error> {
-        let (first, _) = self.user_list(|_| true).await?;
-        let user = match first.user(user_id) {
-            Some(user) => user,
-            None => self
-                .user_list(|_| false)
-                .await?
-                .0
-                .user(user_id)
-                .ok_or(Error::UserNotFound)?,
-        };
+        let (table, whole) = self.user_list(|_| true).await?;
+        let user = match table.user(user_id) {
+            Some(user) => Some(user),
+            None if !whole => self.user_list(|_| false).await?.0.user(user_id),
+            None => None,
+        }
+        .ok_or(Error::UserNotFound)?;
         serde_json::to_value(&user).map_err(|_| Error::UserNotFound)
     }
 }
