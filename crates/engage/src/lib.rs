@@ -19,6 +19,7 @@ pub mod limiter;
 pub mod lock;
 pub mod loopback;
 pub mod model;
+pub mod packed;
 pub mod pkce;
 pub mod rc;
 pub mod redirect;

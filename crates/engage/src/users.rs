@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::model::User;
+use crate::packed::Packed;
 
 /// The most rows one page may carry: a tall window shows about 60.
 pub const MAX_PAGE: usize = 500;
@@ -145,7 +146,8 @@ struct Listed<'a> {
 }
 
 pub struct UserTable {
-    body: Vec<u8>,
+    /// The response, packed: only the details view reads it again.
+    body: Packed,
     entries: Vec<Entry>,
     text: String,
     view: Mutex<Option<(ViewKey, Arc<Vec<u32>>)>>,
@@ -224,7 +226,7 @@ impl Built {
         Ok(())
     }
 
-    fn into_table(mut self, body: Vec<u8>) -> UserTable {
+    fn into_table(mut self, body: Packed) -> UserTable {
         self.text.shrink_to_fit();
         self.entries.shrink_to_fit();
         UserTable {
@@ -242,7 +244,7 @@ impl Built {
             entries: self.entries.clone(),
             text: self.text.clone(),
         }
-        .into_table(body[..end as usize].to_vec())
+        .into_table(Packed::new(&body[..end as usize]))
     }
 }
 
@@ -298,7 +300,10 @@ impl UserTable {
     ) -> Result<Self, NotAUserList> {
         u32::try_from(body.len()).map_err(|_| NotAUserList)?;
         let mut built = Built::default();
-        {
+        // The body is packed on a second thread while this one reads it, so
+        // the whole list is in no later than before.
+        let (read, packed) = std::thread::scope(|s| {
+            let packer = s.spawn(|| Packed::new(&body));
             let mut de = serde_json::Deserializer::from_slice(&body);
             let walk = Walk {
                 body: &body,
@@ -306,10 +311,16 @@ impl UserTable {
                 first,
                 early: Some(early),
             };
-            serde::Deserializer::deserialize_seq(&mut de, walk).map_err(|_| NotAUserList)?;
-            de.end().map_err(|_| NotAUserList)?;
-        }
-        Ok(built.into_table(body))
+            let read = serde::Deserializer::deserialize_seq(&mut de, walk)
+                .and_then(|()| de.end())
+                .map_err(|_| NotAUserList);
+            let packed = packer
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (read, packed)
+        });
+        read?;
+        Ok(built.into_table(packed))
     }
 
     fn entry(text: &mut String, span: (u32, u32), u: &Listed) -> Result<Entry, NotAUserList> {
@@ -399,8 +410,8 @@ impl UserTable {
     /// their own).
     pub fn user(&self, user_id: i64) -> Option<User> {
         let e = self.entries.iter().find(|e| e.user_id == user_id)?;
-        let bytes = &self.body[e.span.0 as usize..e.span.1 as usize];
-        let mut user: User = serde_json::from_slice(bytes).ok()?;
+        let bytes = self.body.read(e.span.0 as usize..e.span.1 as usize)?;
+        let mut user: User = serde_json::from_slice(&bytes).ok()?;
         user.children.clear();
         Some(user)
     }
@@ -651,9 +662,18 @@ mod tests {
             ));
         }
         body.push(']');
+        let len = body.len();
         let t = UserTable::parse(body.into_bytes()).unwrap();
         assert_eq!(t.len(), 100_000);
         assert!(!t.is_empty());
+        // The body is kept packed, and every user reads back from it,
+        // wherever its bytes fall among the packed blocks.
+        assert!(t.body.packed_len() * 2 < len, "{} of {len}", t.body.packed_len());
+        for id in [0, 1_000, 54_321, 99_999] {
+            let user = t.user(id).expect("every user reads back");
+            assert_eq!(user.user_id, id);
+            assert_eq!(user.user_name.as_deref(), Some(format!("u{id}@x.com").as_str()));
+        }
         let p = t.page(&query("user99999", SortKey::Name, false));
         assert_eq!(ids(&p), [1]);
         let mut q = query("", SortKey::Name, true);

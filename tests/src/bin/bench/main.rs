@@ -20,7 +20,8 @@
 //! `BENCH_RUNS` (default 5), `BENCH_FIGURES` (default all:
 //! `P1,P2,P3,P4,P5,P6,P7,P8`), `BENCH_OUT` (default `docs/BENCHMARKS.md`; `-`
 //! writes no file), `BENCH_BUILD_NOTE` (a line on what the builds cost, for
-//! the document).
+//! the document), `BENCH_SMAPS` (a folder: P2 keeps every process's
+//! `/proc/<pid>/smaps` there at each stage, to read mapping by mapping).
 //!
 //! The code: `run` runs the figures in order, one module per figure
 //! (`p1_start` … `p8_cli`), and what they share: `setup` (the

@@ -80,14 +80,18 @@ pub(crate) async fn p2_memory(setup: &Setup) -> Result<Figure> {
                 app.ready().await?;
                 tokio::time::sleep(SETTLE).await;
                 let pid = find_pid(world, binary)?;
+                let dump = |stage: &str| keep_smaps(pid, &format!("{}-{run}-{stage}", side.name()));
+                dump("idle")?;
                 let mut stages = vec![("idle", memory(pid)?)];
                 if let Side::App = side {
                     flows::sign_in_with_token(app, &fake).await?;
                     tokio::time::sleep(SETTLE).await;
+                    dump("signed-in")?;
                     stages.push((APP_STAGES[1], memory(pid)?));
                     app.click("nav-users").await?;
                     wait_paint(app).await?;
                     tokio::time::sleep(SETTLE).await;
+                    dump("users-shown")?;
                     stages.push((APP_STAGES[2], memory(pid)?));
                 }
                 Ok(stages)
@@ -232,6 +236,25 @@ fn memory(pid: u32) -> Result<Memory> {
         total,
         parts: parts.into_iter().collect(),
     })
+}
+
+/// With `BENCH_SMAPS` set to a folder, keeps `/proc/<pid>/smaps` of `pid`
+/// and every process under it there (`<label>-<program>.smaps`), so where
+/// the memory is can be read mapping by mapping afterwards.
+fn keep_smaps(pid: u32, label: &str) -> Result<()> {
+    let Some(dir) = std::env::var_os("BENCH_SMAPS") else {
+        return Ok(());
+    };
+    let dir = Path::new(&dir);
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    for p in descendants(pid) {
+        let name = if p == pid { "main".to_string() } else { program(p) };
+        if let Ok(smaps) = std::fs::read(format!("/proc/{p}/smaps")) {
+            let file = dir.join(format!("{label}-{name}-{p}.smaps"));
+            std::fs::write(&file, smaps).with_context(|| format!("writing {}", file.display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// `pid` and every process under it.
