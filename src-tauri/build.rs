@@ -37,6 +37,9 @@ const COMMANDS: &[&str] = &[
     "console_lines",
     "console_fold",
     "console_copy_secret",
+    "session_changes",
+    "console_wait_changes",
+    "update_changes",
 ];
 
 fn main() {

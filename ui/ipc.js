@@ -113,19 +113,46 @@ export const forgetProfile = () => call("forget_profile");
 /** @type {() => Promise<void>} */
 export const copyToken = () => call("copy_token");
 
+// Calls `handler(value)` with every change of one of Rust's feeds made
+// after this call, for as long as the window is open. A long poll: Rust
+// answers when it has a newer version than the one seen (events would make
+// WebKit start a script engine in the app's process to deliver them).
+// Resolves once it is following.
+/**
+ * @template T
+ * @param {(seen?: number) => Promise<import("./wire").Change<T>>} poll
+ * @param {(value: T) => void} handler
+ */
+async function follow(poll, handler) {
+  if (!tauri || !tauri.core) return;
+  let change = await poll();
+  (async () => {
+    for (;;) {
+      try {
+        change = await poll(change.version);
+      } catch {
+        // Only a broken bridge fails a poll: wait before the next, not spin.
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        continue;
+      }
+      // A handler that throws is reported, and the following goes on.
+      const value = change.value;
+      Promise.resolve().then(() => handler(value));
+    }
+  })();
+}
+
 // Calls `handler(info)` when a start-up check found an update.
 /** @param {(info: UpdateInfo) => void} handler */
-export function onUpdate(handler) {
-  if (!tauri || !tauri.event) return Promise.resolve(() => {});
-  return tauri.event.listen("update-available", (/** @type {{payload: UpdateInfo}} */ event) => handler(event.payload));
-}
+export const onUpdate = (handler) =>
+  follow(
+    (seen) => call("update_changes", { seen }),
+    (/** @type {UpdateInfo | null} */ info) => info && handler(info),
+  );
 
 // Calls `handler(status)` on every session change (renewal, sign-out…).
 /** @param {(status: Status) => void} handler */
-export function onSession(handler) {
-  if (!tauri || !tauri.event) return Promise.resolve(() => {});
-  return tauri.event.listen("session-changed", (/** @type {{payload: Status}} */ event) => handler(event.payload));
-}
+export const onSession = (handler) => follow((seen) => call("session_changes", { seen }), handler);
 
 /** @type {(query: string) => Promise<import("./wire").OpSummary[]>} */
 export const consoleSearch = (query) => call("console_search", { query });
@@ -153,10 +180,7 @@ export const consoleChoices = (param, values) => call("console_choices", { param
  * no call waits.
  * @param {(wait: import("./wire").Wait | null) => void} handler
  */
-export function onConsoleWait(handler) {
-  if (!tauri || !tauri.event) return Promise.resolve(() => {});
-  return tauri.event.listen("console-wait", (/** @type {{payload: import("./wire").Wait | null}} */ event) => handler(event.payload));
-}
+export const onConsoleWait = (handler) => follow((seen) => call("console_wait_changes", { seen }), handler);
 
 /** @type {() => Promise<string | null>} */
 export const consoleChooseFile = () => call("console_choose_file");

@@ -260,3 +260,5 @@ export type FoldAsk = {
  * The line opening it.
  */
 line: number, folded: boolean, };
+
+export type Change<T> = { version: number, value: T, };

@@ -5,7 +5,7 @@ mod clipboard;
 pub mod commands;
 mod dialogs;
 mod error;
-mod events;
+mod feeds;
 mod single_instance;
 mod startup_error;
 mod updates;
@@ -16,9 +16,8 @@ use engage::settings::ProfileSettings;
 use engage::{Desk, DeskConfig};
 use tauri::Runtime;
 
-pub use commands::session::{Demo, SESSION_EVENT};
+pub use commands::session::Demo;
 pub use error::{Code, Error, ErrorBody, ShellCode};
-pub use updates::UPDATE_EVENT;
 
 /// What the shell holds besides the desk.
 pub struct Shell {
@@ -58,12 +57,13 @@ fn demo_from_env(desk: &Desk) -> Option<Demo> {
 /// the mock runtime.
 pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, desk: Desk) -> tauri::Builder<R> {
     let demo = demo_from_env(&desk);
+    let feeds = feeds::Feeds::follow(&desk);
     builder
         .manage(desk)
+        .manage(feeds)
         .manage(Shell { demo })
         .manage(updates::Found::default())
         .setup(|app| {
-            events::forward(app.handle());
             updates::check_on_start(app.handle());
             Ok(())
         })
@@ -109,6 +109,9 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, desk: Desk) -> tauri:
             commands::console::console_lines,
             commands::console::console_fold,
             commands::console::console_copy_secret,
+            commands::feeds::session_changes,
+            commands::feeds::console_wait_changes,
+            commands::feeds::update_changes,
         ])
 }
 

@@ -7,14 +7,11 @@ use std::sync::Mutex;
 
 use engage::Desk;
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_updater::{Update, UpdaterExt};
 use url::Url;
 
 use crate::error::{Error, Result};
-
-/// The event the UI shows as "update available".
-pub const UPDATE_EVENT: &str = "update-available";
 
 /// The update found by the last check, waiting for the user's yes.
 #[derive(Default)]
@@ -130,9 +127,10 @@ pub fn check_on_start<R: Runtime>(app: &AppHandle<R>) {
             return;
         }
         match check(&app, &desk).await {
-            Ok(Some(info)) => {
-                let _ = app.emit(UPDATE_EVENT, &info);
-            }
+            Ok(Some(info)) => app
+                .state::<crate::feeds::Feeds>()
+                .update
+                .publish(Some(info)),
             Ok(None) => tracing::info!("no update available"),
             Err(e) => tracing::info!(code = ?e.code(), "update check at start-up failed"),
         }

@@ -50,6 +50,7 @@ pub fn declarations() -> String {
         engage::console::JsonPage::decl(&cfg),
         engage::console::LinesAsk::decl(&cfg),
         engage::console::FoldAsk::decl(&cfg),
+        engage::feed::Change::<()>::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/src/wire.rs: do not edit.\n\

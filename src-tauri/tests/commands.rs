@@ -132,3 +132,27 @@ fn a_status_with_no_session_is_signed_out_in_camel_case() {
     assert_eq!(status["storageError"]["code"], "keychain_unavailable");
     assert!(status["reason"].is_null());
 }
+
+#[test]
+fn the_window_follows_changes_with_long_polls() {
+    let (_app, w) = window();
+    let start = invoke_on(&w, "session_changes", serde_json::json!({})).unwrap();
+    assert_eq!(start["version"], 0);
+    assert_eq!(start["value"]["signedIn"], false);
+    for cmd in ["console_wait_changes", "update_changes"] {
+        let now = invoke_on(&w, cmd, serde_json::json!({})).unwrap();
+        assert_eq!(
+            now,
+            serde_json::json!({ "version": 0, "value": null }),
+            "{cmd}"
+        );
+    }
+    // A change made after the window's version is its next answer: it
+    // waits for the desk's change to be forwarded, if it has not been yet.
+    invoke_on(&w, "switch_profile", serde_json::json!({ "name": "Other" })).unwrap();
+    let next = invoke_on(&w, "session_changes", serde_json::json!({ "seen": 0 })).unwrap();
+    assert_eq!(next["version"], 1);
+    assert_eq!(next["value"]["signedIn"], false);
+    let err = invoke_on(&w, "session_changes", serde_json::json!({ "seen": "x" })).unwrap_err();
+    assert!(err.to_string().contains("seen"), "{err}");
+}

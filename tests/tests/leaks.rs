@@ -11,11 +11,19 @@ use anyhow::{ensure, Context, Result};
 use e2e::{app, World};
 use fake_ringcx::{Config, FakeServer};
 
-/// Records every session event the webview receives. (Tauri freezes its IPC
-/// objects, so replies cannot be intercepted; the test asks for them itself.)
+/// Records every session change the webview is told of, following the
+/// session feed as the UI does. (Tauri freezes its IPC objects, so replies
+/// cannot be intercepted; the test asks for them itself.)
 const RECORD_EVENTS: &str = r#"
   window.__ipcLog = [];
-  window.__TAURI__.event.listen("session-changed", (e) => window.__ipcLog.push(JSON.stringify(e.payload)));
+  const invoke = window.__TAURI__.core.invoke;
+  (async () => {
+    let change = await invoke("session_changes", {});
+    for (;;) {
+      window.__ipcLog.push(JSON.stringify(change));
+      change = await invoke("session_changes", { seen: change.version });
+    }
+  })();
   return true;
 "#;
 

@@ -12,6 +12,7 @@ pub mod clock;
 pub mod console;
 pub mod desk;
 pub mod error;
+pub mod feed;
 pub mod hosts;
 pub mod http;
 pub mod jwt;

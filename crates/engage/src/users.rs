@@ -300,16 +300,30 @@ impl UserTable {
     ) -> Result<Self, NotAUserList> {
         u32::try_from(body.len()).map_err(|_| NotAUserList)?;
         let mut built = Built::default();
-        // The body is packed on a second thread while this one reads it, so
-        // the whole list is in no later than before.
+        // The body is packed on a second thread while this one reads the
+        // rest, so the whole list is in no later than before; it starts once
+        // the first rows are handed over, so they are not slowed.
         let (read, packed) = std::thread::scope(|s| {
-            let packer = s.spawn(|| Packed::new(&body));
+            let (go, first_rows_out) = std::sync::mpsc::channel::<()>();
+            if first == usize::MAX {
+                // No early rows to wait for: pack from the start.
+                let _ = go.send(());
+            }
+            let bytes = &body;
+            let packer = s.spawn(move || {
+                // An error here is the read ending before any early rows.
+                let _ = first_rows_out.recv();
+                Packed::new(bytes)
+            });
             let mut de = serde_json::Deserializer::from_slice(&body);
             let walk = Walk {
                 body: &body,
                 built: &mut built,
                 first,
-                early: Some(early),
+                early: Some(move |table| {
+                    early(table);
+                    let _ = go.send(());
+                }),
             };
             let read = serde::Deserializer::deserialize_seq(&mut de, walk)
                 .and_then(|()| de.end())
@@ -668,11 +682,18 @@ mod tests {
         assert!(!t.is_empty());
         // The body is kept packed, and every user reads back from it,
         // wherever its bytes fall among the packed blocks.
-        assert!(t.body.packed_len() * 2 < len, "{} of {len}", t.body.packed_len());
+        assert!(
+            t.body.packed_len() * 2 < len,
+            "{} of {len}",
+            t.body.packed_len()
+        );
         for id in [0, 1_000, 54_321, 99_999] {
             let user = t.user(id).expect("every user reads back");
             assert_eq!(user.user_id, id);
-            assert_eq!(user.user_name.as_deref(), Some(format!("u{id}@x.com").as_str()));
+            assert_eq!(
+                user.user_name.as_deref(),
+                Some(format!("u{id}@x.com").as_str())
+            );
         }
         let p = t.page(&query("user99999", SortKey::Name, false));
         assert_eq!(ids(&p), [1]);

@@ -9,6 +9,7 @@
 
 pub mod auth;
 pub mod console;
+pub mod feeds;
 pub mod session;
 pub mod updates;
 pub mod users;

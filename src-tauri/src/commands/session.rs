@@ -11,9 +11,6 @@ use tauri::{AppHandle, Runtime, State};
 use crate::error::Result;
 use crate::Shell;
 
-/// The event the UI listens to for every session change.
-pub const SESSION_EVENT: &str = "session-changed";
-
 /// Settings `make demo` passes in, so the sign-in form starts on the fake.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]

@@ -248,7 +248,11 @@ fn keep_smaps(pid: u32, label: &str) -> Result<()> {
     let dir = Path::new(&dir);
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     for p in descendants(pid) {
-        let name = if p == pid { "main".to_string() } else { program(p) };
+        let name = if p == pid {
+            "main".to_string()
+        } else {
+            program(p)
+        };
         if let Ok(smaps) = std::fs::read(format!("/proc/{p}/smaps")) {
             let file = dir.join(format!("{label}-{name}-{p}.smaps"));
             std::fs::write(&file, smaps).with_context(|| format!("writing {}", file.display()))?;
