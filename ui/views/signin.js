@@ -21,8 +21,10 @@ let profiles = { names: ["default"], current: "default" };
 async function updateRedirectUri() {
   const raw = $("#redirect-port").value.trim();
   const output = $("#redirect-uri");
+  // A text field, not type="number": that one alone loads ICU's number
+  // formatting into the web process (1.5 MiB) to show five digits.
   const port = Number(raw);
-  if (raw === "" || !Number.isInteger(port)) {
+  if (!/^[0-9]{1,5}$/.test(raw)) {
     output.value = "";
     portError().textContent = "Enter a port number from 1024 to 65535.";
     return null;
