@@ -6,6 +6,7 @@ pub mod commands;
 mod dialogs;
 mod error;
 mod feeds;
+mod jit;
 mod single_instance;
 mod startup_error;
 mod updates;
@@ -117,6 +118,9 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, desk: Desk) -> tauri:
 
 /// Runs the desktop app; returns the process exit code.
 pub fn run() -> i32 {
+    // First: it changes the environment, which is sound only while this is
+    // the one thread.
+    jit::turn_off();
     init_logging();
     let context = tauri::generate_context!();
     let identifier = context.config().identifier.clone();

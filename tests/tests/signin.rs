@@ -21,10 +21,12 @@ async fn browser_sign_in_shows_the_agent() -> Result<()> {
     let world = World::start()?;
     let port = free_port();
     let browser = browser_script();
+    let browser_env = world.root().join("browser.env");
+    let browser_env = browser_env.to_string_lossy();
     app::run(
         "signin_browser",
         &world,
-        &[("BROWSER", &browser)],
+        &[("BROWSER", &browser), ("E2E_BROWSER_ENV", &browser_env)],
         async |app| {
             fill_servers(app, &fake, "fake-client-id").await?;
             app.type_into("redirect-port", &port).await?;
@@ -47,6 +49,26 @@ async fn browser_sign_in_shows_the_agent() -> Result<()> {
             ensure!(
                 fake.count("POST", "/api/auth/login/rc/accesstoken") == 1,
                 "one exchange"
+            );
+            // The window's scripts run without a JIT; the browser the app
+            // started for the user does not inherit that switch.
+            let web = e2e::world::processes_under(world.root())
+                .into_iter()
+                .filter(|(_, cmd)| cmd.contains("WebKitWebProcess"))
+                .map(|(pid, _)| std::fs::read(format!("/proc/{pid}/environ")))
+                .collect::<std::io::Result<Vec<_>>>()?;
+            ensure!(!web.is_empty(), "no web process found");
+            for environ in &web {
+                ensure!(
+                    environ.split(|&b| b == 0).any(|v| v == b"JSC_useJIT=false"),
+                    "a web process runs with its JIT"
+                );
+            }
+            let env = std::fs::read_to_string(&*browser_env)?;
+            ensure!(env.contains("BROWSER="), "the browser's environment: {env}");
+            ensure!(
+                !env.contains("JSC_useJIT"),
+                "the browser inherited JSC_useJIT"
             );
             Ok(())
         },

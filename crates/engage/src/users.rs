@@ -360,8 +360,14 @@ impl UserTable {
         put(Col::RcUserId, u.rc_user_id.as_deref().unwrap_or_default())?;
         put(Col::Created, u.creation_date.as_deref().unwrap_or_default())?;
         put(Col::ParentPath, parent_path)?;
-        put(Col::NameFold, &name.to_lowercase())?;
-        put(Col::UserNameFold, &user_name.to_lowercase())?;
+        // A fold equal to its column (most user names) is kept empty.
+        let fold = |s: &str| {
+            Some(s.to_lowercase())
+                .filter(|f| f != s)
+                .unwrap_or_default()
+        };
+        put(Col::NameFold, &fold(&name))?;
+        put(Col::UserNameFold, &fold(user_name))?;
         Ok(Entry {
             user_id: u.user_id,
             span,
@@ -375,7 +381,12 @@ impl UserTable {
     fn col(&self, e: &Entry, col: Col) -> &str {
         let i = col as usize;
         let from = if i == 0 { e.start } else { e.ends[i - 1] };
-        &self.text[from as usize..e.ends[i] as usize]
+        let text = &self.text[from as usize..e.ends[i] as usize];
+        match col {
+            Col::NameFold if text.is_empty() => self.col(e, Col::Name),
+            Col::UserNameFold if text.is_empty() => self.col(e, Col::UserName),
+            _ => text,
+        }
     }
 
     fn row(&self, e: &Entry) -> Row {
@@ -661,6 +672,22 @@ mod tests {
             );
         }
         assert!(UserTable::parse(b"[]".to_vec()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_fold_equal_to_its_column_is_kept_once() {
+        let t = UserTable::parse(
+            br#"[{"userId": 1, "firstName": "ann", "userName": "a@x.com"},
+                 {"userId": 2, "firstName": "Bob", "userName": "B@X.com"}]"#
+                .to_vec(),
+        )
+        .unwrap();
+        // "ann" and "a@x.com" once; "Bob" and "B@X.com" with their folds.
+        assert_eq!(t.text.len(), "anna@x.comBobB@X.combobb@x.com".len());
+        assert_eq!(ids(&t.page(&query("ANN", SortKey::Name, false))), [1]);
+        assert_eq!(ids(&t.page(&query("b@x", SortKey::Name, false))), [2]);
+        assert_eq!(ids(&t.page(&query("", SortKey::Name, true))), [2, 1]);
+        assert_eq!(ids(&t.page(&query("", SortKey::UserName, false))), [1, 2]);
     }
 
     #[test]

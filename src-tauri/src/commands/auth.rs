@@ -62,6 +62,10 @@ pub async fn sign_in_browser<R: Runtime>(
 
 /// Opens the system browser (`xdg-open` on Linux, which honours `$BROWSER`).
 fn open_browser<R: Runtime>(app: &AppHandle<R>, url: &url::Url) -> Result<(), engage::Error> {
+    #[cfg(target_os = "linux")]
+    if open_with_xdg(url.as_str()) {
+        return Ok(());
+    }
     app.opener()
         .open_url(url.as_str(), None::<&str>)
         .map_err(|e| engage::Error::BrowserFailed {
@@ -74,6 +78,25 @@ fn open_browser<R: Runtime>(app: &AppHandle<R>, url: &url::Url) -> Result<(), en
                 .take(120)
                 .collect(),
         })
+}
+
+/// `xdg-open url` with the environment the user gave the app (see
+/// `jit`); false when it cannot be started, and the opener's other ways are
+/// tried. Like the opener, it does not wait for the browser.
+#[cfg(target_os = "linux")]
+fn open_with_xdg(url: &str) -> bool {
+    let mut cmd = std::process::Command::new("xdg-open");
+    cmd.arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null());
+    match crate::jit::for_user_program(&mut cmd).spawn() {
+        Ok(mut child) => {
+            // Reaped when it ends (xdg-open may wait on a browser it starts).
+            std::thread::spawn(move || child.wait());
+            true
+        }
+        Err(_) => false,
+    }
 }
 
 /// Stops the sign-in in progress, at whatever step it is.

@@ -171,12 +171,9 @@ pub(crate) async fn p2_memory(setup: &Setup) -> Result<Figure> {
             (MAIN, w) if w.ends_with("shown") => format!(
                 "the users table the app keeps in Rust for paging: {:.1} KiB a user, \
                  where the response is {:.1} KiB a user ({body_mb:.1} MB for {}k). The \
-                 table holds each user several times over (the parsed `User`, with every \
-                 field it does not name kept as a serde_json map for the details view; a \
-                 display row; a search text; sort keys), plus whatever the allocator \
-                 keeps of the freed body and parse buffers. One compact row per user, with the \
-                 details re-read from the kept body bytes when asked, is the largest \
-                 saving left",
+                 table is one compact row per user, the text the list shows and searches, \
+                 and the response packed (LZ4) for the details view, plus what the \
+                 allocator keeps of the read's freed memory",
                 mib * 1024.0 / P2_USERS as f64,
                 body_mb * MB / 1024.0 / P2_USERS as f64,
                 P2_USERS / 1000

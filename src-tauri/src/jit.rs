@@ -1,0 +1,41 @@
+//! The window's scripts run without a JIT on Linux, as Apple's Lockdown Mode
+//! runs Safari's: WebKitGTK's web process reads JavaScriptCore's options
+//! from the environment it inherits from the app. The page is small and its
+//! heavy work is done in Rust, so the interpreter keeps up (`make bench`
+//! P3 and P7 are no slower); the web process is about 8 MiB smaller, and a
+//! JIT's bugs are WebKit's commonest way in.
+//!
+//! Programs the app starts for the user (the browser for sign-in) get the
+//! environment without it: a WebKit browser started from here must not run
+//! without its JIT.
+
+/// JavaScriptCore's switch for every JIT tier.
+pub const VAR: &str = "JSC_useJIT";
+
+/// Turns the JIT off for the web processes WebKit starts from now on,
+/// unless the environment already says. Call it before any thread starts:
+/// changing the environment is only sound then.
+pub fn turn_off() {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os(VAR).is_none() {
+        std::env::set_var(VAR, "false");
+    }
+}
+
+/// `cmd` without the app's JavaScriptCore switch.
+pub fn for_user_program(cmd: &mut std::process::Command) -> &mut std::process::Command {
+    cmd.env_remove(VAR)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_program_started_for_the_user_does_not_inherit_the_switch() {
+        let mut cmd = std::process::Command::new("env");
+        for_user_program(&mut cmd);
+        let removed: Vec<_> = cmd.get_envs().filter(|(_, v)| v.is_none()).collect();
+        assert_eq!(removed, [(std::ffi::OsStr::new(VAR), None)]);
+    }
+}
