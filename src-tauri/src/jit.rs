@@ -10,6 +10,7 @@
 //! without its JIT.
 
 /// JavaScriptCore's switch for every JIT tier.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub const VAR: &str = "JSC_useJIT";
 
 /// Turns the JIT off for the web processes WebKit starts from now on,
@@ -23,6 +24,7 @@ pub fn turn_off() {
 }
 
 /// `cmd` without the app's JavaScriptCore switch.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub fn for_user_program(cmd: &mut std::process::Command) -> &mut std::process::Command {
     cmd.env_remove(VAR)
 }
