@@ -128,13 +128,17 @@ async function follow(poll, handler) {
   let change = await poll();
   (async () => {
     for (;;) {
+      let next;
       try {
-        change = await poll(change.version);
+        next = await poll(change.version);
       } catch {
         // Only a broken bridge fails a poll: wait before the next, not spin.
         await new Promise((resolve) => setTimeout(resolve, 1000));
         continue;
       }
+      // A poll that waited its longest answers with what the page has.
+      if (next.version === change.version) continue;
+      change = next;
       // A handler that throws is reported, and the following goes on.
       const value = change.value;
       Promise.resolve().then(() => handler(value));

@@ -9,6 +9,8 @@
 //! environment without it: a WebKit browser started from here must not run
 //! without its JIT.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 /// JavaScriptCore's switch for every JIT tier.
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub const VAR: &str = "JSC_useJIT";
@@ -20,13 +22,22 @@ pub fn turn_off() {
     #[cfg(target_os = "linux")]
     if std::env::var_os(VAR).is_none() {
         std::env::set_var(VAR, "false");
+        SET_HERE.store(true, Ordering::Relaxed);
     }
 }
 
-/// `cmd` without the app's JavaScriptCore switch.
+/// Whether the switch is the app's own (not the user's, which is theirs to
+/// pass on).
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+static SET_HERE: AtomicBool = AtomicBool::new(false);
+
+/// `cmd` without the app's JavaScriptCore switch, if the app set it.
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub fn for_user_program(cmd: &mut std::process::Command) -> &mut std::process::Command {
-    cmd.env_remove(VAR)
+    if SET_HERE.load(Ordering::Relaxed) {
+        cmd.env_remove(VAR);
+    }
+    cmd
 }
 
 #[cfg(test)]
@@ -34,7 +45,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_program_started_for_the_user_does_not_inherit_the_switch() {
+    fn a_program_started_for_the_user_does_not_inherit_the_apps_switch() {
+        // A switch the user set is theirs: it is passed on.
+        let mut cmd = std::process::Command::new("env");
+        for_user_program(&mut cmd);
+        assert_eq!(cmd.get_envs().count(), 0);
+        // The app's own is not.
+        SET_HERE.store(true, Ordering::Relaxed);
         let mut cmd = std::process::Command::new("env");
         for_user_program(&mut cmd);
         let removed: Vec<_> = cmd.get_envs().filter(|(_, v)| v.is_none()).collect();

@@ -150,7 +150,20 @@ fn the_window_follows_changes_with_long_polls() {
     // A change made after the window's version is its next answer: it
     // waits for the desk's change to be forwarded, if it has not been yet.
     invoke_on(&w, "switch_profile", serde_json::json!({ "name": "Other" })).unwrap();
-    let next = invoke_on(&w, "session_changes", serde_json::json!({ "seen": 0 })).unwrap();
+    // On a thread, so a poll never answered fails the test instead of hanging it.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let poller = w.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send(invoke_on(
+            &poller,
+            "session_changes",
+            serde_json::json!({ "seen": 0 }),
+        ));
+    });
+    let next = rx
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the poll is answered once the change is forwarded")
+        .unwrap();
     assert_eq!(next["version"], 1);
     assert_eq!(next["value"]["signedIn"], false);
     let err = invoke_on(&w, "session_changes", serde_json::json!({ "seen": "x" })).unwrap_err();

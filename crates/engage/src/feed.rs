@@ -19,6 +19,9 @@ pub struct Change<T> {
     pub value: T,
 }
 
+/// How long one long poll waits before it answers with what it has.
+pub const LONGEST_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+
 #[derive(Debug)]
 pub struct Feed<T> {
     tx: watch::Sender<Change<T>>,
@@ -45,17 +48,22 @@ impl<T: Clone> Feed<T> {
         self.tx.borrow().clone()
     }
 
-    /// The first value newer than version `seen`: the current one at once
-    /// if it is newer, else the next one published. Without `seen`, the
-    /// current one, so a reader learns where to start.
+    /// The first value other than version `seen`: the current one at once
+    /// if it is another (newer, or from before the reader's page was
+    /// reloaded), else the next one published, or the current one again
+    /// after [`LONGEST_WAIT`], so no wait outlives a page that went away.
+    /// Without `seen`, the current one, so a reader learns where to start.
     pub async fn after(&self, seen: Option<u64>) -> Change<T> {
         let Some(seen) = seen else {
             return self.current();
         };
         let mut rx = self.tx.subscribe();
-        let newer = rx.wait_for(|c| c.version > seen).await.map(|c| c.clone());
-        // Only a dropped sender ends the wait, and `self` holds it.
-        newer.unwrap_or_else(|_| self.current())
+        let other = tokio::time::timeout(LONGEST_WAIT, rx.wait_for(|c| c.version != seen)).await;
+        match other {
+            Ok(Ok(change)) => change.clone(),
+            // Out of time; or a dropped sender, which `self` holds.
+            _ => self.current(),
+        }
     }
 }
 
@@ -100,6 +108,30 @@ mod tests {
             }
         );
         assert!(futures::poll!(Box::pin(feed.after(Some(3)))).is_pending());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_wait_ends_with_the_current_value_after_the_longest_wait() {
+        let feed = Feed::new(7);
+        let mut waiting = Box::pin(feed.after(Some(0)));
+        assert!(futures::poll!(waiting.as_mut()).is_pending());
+        tokio::time::advance(LONGEST_WAIT).await;
+        assert_eq!(
+            waiting.await,
+            Change {
+                version: 0,
+                value: 7
+            }
+        );
+        // A version this feed never had (a reader from before a restart)
+        // gets the current one at once.
+        assert_eq!(
+            feed.after(Some(9)).await,
+            Change {
+                version: 0,
+                value: 7
+            }
+        );
     }
 
     #[test]

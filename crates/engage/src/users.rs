@@ -310,11 +310,14 @@ impl UserTable {
                 let _ = go.send(());
             }
             let bytes = &body;
-            let packer = s.spawn(move || {
-                // An error here is the read ending before any early rows.
-                let _ = first_rows_out.recv();
-                Packed::new(bytes)
-            });
+            // Without a thread to spare, the body is packed after the read.
+            let packer = std::thread::Builder::new()
+                .spawn_scoped(s, move || {
+                    // An error here is the read ending before any early rows.
+                    let _ = first_rows_out.recv();
+                    Packed::new(bytes)
+                })
+                .ok();
             let mut de = serde_json::Deserializer::from_slice(&body);
             let walk = Walk {
                 body: &body,
@@ -328,9 +331,12 @@ impl UserTable {
             let read = serde::Deserializer::deserialize_seq(&mut de, walk)
                 .and_then(|()| de.end())
                 .map_err(|_| NotAUserList);
-            let packed = packer
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            let packed = match packer {
+                Some(packer) => packer
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                None => Packed::new(bytes),
+            };
             (read, packed)
         });
         read?;

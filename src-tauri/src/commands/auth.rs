@@ -81,22 +81,30 @@ fn open_browser<R: Runtime>(app: &AppHandle<R>, url: &url::Url) -> Result<(), en
 }
 
 /// `xdg-open url` with the environment the user gave the app (see
-/// `jit`); false when it cannot be started, and the opener's other ways are
-/// tried. Like the opener, it does not wait for the browser.
+/// `jit`); false when it cannot be started or fails at once (no browser
+/// set), and the opener's other ways are tried. Like the opener, it waits
+/// a quarter of a second for that, not for the browser.
 #[cfg(target_os = "linux")]
 fn open_with_xdg(url: &str) -> bool {
+    use std::time::{Duration, Instant};
     let mut cmd = std::process::Command::new("xdg-open");
     cmd.arg(url)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null());
-    match crate::jit::for_user_program(&mut cmd).spawn() {
-        Ok(mut child) => {
-            // Reaped when it ends (xdg-open may wait on a browser it starts).
-            std::thread::spawn(move || child.wait());
-            true
+    let Ok(mut child) = crate::jit::for_user_program(&mut cmd).spawn() else {
+        return false;
+    };
+    let until = Instant::now() + Duration::from_millis(250);
+    while Instant::now() < until {
+        match child.try_wait() {
+            Ok(Some(status)) => return status.success(),
+            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            Err(_) => break,
         }
-        Err(_) => false,
     }
+    // Reaped when it ends (xdg-open may wait on a browser it starts).
+    std::thread::spawn(move || child.wait());
+    true
 }
 
 /// Stops the sign-in in progress, at whatever step it is.
