@@ -115,8 +115,9 @@ export const copyToken = () => call("copy_token");
 
 // Calls `handler(value)` with every change of one of Rust's feeds made
 // after this call, for as long as the window is open. A long poll: Rust
-// answers when it has a newer version than the one seen (events would make
-// WebKit start a script engine in the app's process to deliver them).
+// answers when it has another version than the one seen, or the same one
+// after a minute (events would make WebKit start a script engine in the
+// app's process to deliver them).
 // Resolves once it is following.
 /**
  * @template T

@@ -1,5 +1,6 @@
 //! A value that changes, read by long polls: the reader says which version
-//! it has seen and is answered when there is a newer one.
+//! it has seen and is answered when there is another one, or after a minute
+//! with the same one.
 //!
 //! The window learns of session changes, rate-limit waits and updates this
 //! way. Tauri's events reach a page by evaluating a script in it, and the

@@ -1,6 +1,7 @@
 //! Long polls for what changes while the window is open: each answers
-//! with the first value newer than the version the window has seen (at
-//! once, without one, so the window learns where to start).
+//! with the first value other than the version the window has seen, or
+//! that one again after `engage::feed::LONGEST_WAIT` (at once without one,
+//! so the window learns where to start).
 
 use engage::console::Wait;
 use engage::feed::Change;
