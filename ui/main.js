@@ -39,10 +39,14 @@ async function restore(asked) {
 }
 
 async function start() {
+  // Marks `BENCH_TRACE=1 make bench` prints: all modules loaded and run,
+  // and the start-up calls answered.
+  performance.mark("modules-run");
   try {
     // Ask for what start-up needs at once, not one after another. The
-    // restore waits only for the session listener, so no change it makes
-    // is missed; its answer is applied once the views are ready for it.
+    // restore (begun in Rust at launch: this takes its answer) waits only
+    // for the session listener, so no change it makes is missed; its
+    // answer is applied once the views are ready for it.
     const info = ipc.appInfo();
     const listening = ipc.onSession(apply);
     const restored = listening.then(() => ipc.restoreSession());
@@ -71,6 +75,7 @@ async function start() {
     );
     if (about.settingsWarning) showError(about.settingsWarning);
     await Promise.all([restore(restored), updating]);
+    performance.mark("start-calls-answered");
   } catch (e) {
     showError(e.message);
   }

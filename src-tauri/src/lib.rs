@@ -8,6 +8,7 @@ mod error;
 mod feeds;
 mod jit;
 mod single_instance;
+pub(crate) mod start_restore;
 mod startup_error;
 mod updates;
 mod window_state;
@@ -15,10 +16,11 @@ pub mod wire;
 
 use engage::settings::ProfileSettings;
 use engage::{Desk, DeskConfig};
-use tauri::Runtime;
+use tauri::{Manager, Runtime};
 
 pub use commands::session::Demo;
 pub use error::{Code, Error, ErrorBody, ShellCode};
+use start_restore::StartRestore;
 
 /// What the shell holds besides the desk.
 pub struct Shell {
@@ -64,7 +66,11 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, desk: Desk) -> tauri:
         .manage(feeds)
         .manage(Shell { demo })
         .manage(updates::Found::default())
+        .manage(StartRestore::default())
         .setup(|app| {
+            let handle = app.handle().clone();
+            app.state::<StartRestore>()
+                .begin(async move { handle.state::<Desk>().restore().await });
             updates::check_on_start(app.handle());
             Ok(())
         })
@@ -139,20 +145,66 @@ pub fn run() -> i32 {
 }
 
 /// `ENGAGE_LOG` is a level (`debug`, `trace`) for the app, its core and the
-/// HTTP stack, or a full filter directive. A bare level leaves the D-Bus
-/// stack at `info`: its trace output deadlocks the single-instance check.
+/// HTTP stack, or a list of `target=level` directives. A bare level leaves
+/// the D-Bus stack at `info`: its trace output deadlocks the single-instance
+/// check. `Targets`, not `EnvFilter`: the same directives without a regex
+/// engine in the binary (span and field filters are the part left out).
 fn init_logging() {
     use std::io::IsTerminal;
-    let spec = std::env::var("ENGAGE_LOG").unwrap_or_else(|_| "info".into());
-    let directives = match spec.parse::<tracing_subscriber::filter::LevelFilter>() {
-        Ok(level) => format!(
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let spec = std::env::var("ENGAGE_LOG").unwrap_or_default();
+    let _ = tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_ansi(std::io::stderr().is_terminal()),
+        )
+        .with(log_filter(&spec))
+        .try_init();
+}
+
+/// The filter `ENGAGE_LOG` asks for; `info` when it is empty or unreadable.
+fn log_filter(spec: &str) -> tracing_subscriber::filter::Targets {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    let spec = spec.trim();
+    let directives = match spec.parse::<LevelFilter>() {
+        Ok(level) if !spec.is_empty() => format!(
             "info,zbus=info,engage={level},engage_desk={level},reqwest={level},hyper_util={level},hyper={level},tauri={level}"
         ),
-        Err(_) => spec,
+        _ => spec.to_string(),
     };
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(directives))
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .try_init();
+    directives
+        .parse::<Targets>()
+        .ok()
+        .filter(|_| !directives.is_empty())
+        .unwrap_or_else(|| Targets::new().with_default(LevelFilter::INFO))
+}
+
+#[cfg(test)]
+mod tests {
+    use tracing::Level;
+
+    use super::log_filter;
+
+    #[test]
+    fn a_bare_level_is_for_the_app_and_its_http_not_for_d_bus() {
+        let f = log_filter("trace");
+        assert!(f.would_enable("engage::session", &Level::TRACE));
+        assert!(f.would_enable("hyper_util::client", &Level::TRACE));
+        assert!(!f.would_enable("zbus::connection", &Level::DEBUG));
+        assert!(f.would_enable("zbus::connection", &Level::INFO));
+    }
+
+    #[test]
+    fn directives_are_taken_as_given_and_anything_else_is_info() {
+        let f = log_filter("warn,engage::http=debug");
+        assert!(f.would_enable("engage::http", &Level::DEBUG));
+        assert!(!f.would_enable("engage::session", &Level::INFO));
+        for spec in ["", "  ", "engage=loud", "warn,engage=6"] {
+            let f = log_filter(spec);
+            assert!(f.would_enable("engage", &Level::INFO), "{spec:?}");
+            assert!(!f.would_enable("engage", &Level::DEBUG), "{spec:?}");
+        }
+    }
 }

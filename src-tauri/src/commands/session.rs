@@ -9,6 +9,7 @@ use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 
 use crate::error::Result;
+use crate::start_restore::StartRestore;
 use crate::Shell;
 
 /// Settings `make demo` passes in, so the sign-in form starts on the fake.
@@ -62,9 +63,22 @@ pub async fn session(desk: State<'_, Desk>) -> Result<Status> {
 }
 
 /// Comes back from the keychain at start-up: renews (no browser) and
-/// returns the status, or the signed-out status with the reason.
+/// returns the status, or the signed-out status with the reason. The first
+/// ask takes the restore begun at launch.
 #[tauri::command]
-pub async fn restore_session(desk: State<'_, Desk>) -> Result<Status> {
+pub async fn restore_session(
+    desk: State<'_, Desk>,
+    start: State<'_, StartRestore>,
+) -> Result<Status> {
+    if let Some(answer) = start.take().await {
+        // Signed in, it is read again: the session may have moved on since.
+        let status = answer?;
+        return Ok(if status.signed_in {
+            desk.status().await
+        } else {
+            status
+        });
+    }
     Ok(desk.restore().await?)
 }
 

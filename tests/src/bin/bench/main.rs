@@ -21,7 +21,10 @@
 //! `P1,P2,P3,P4,P5,P6,P7,P8`), `BENCH_OUT` (default `docs/BENCHMARKS.md`; `-`
 //! writes no file), `BENCH_BUILD_NOTE` (a line on what the builds cost, for
 //! the document), `BENCH_SMAPS` (a folder: P2 keeps every process's
-//! `/proc/<pid>/smaps` there at each stage, to read mapping by mapping).
+//! `/proc/<pid>/smaps` there at each stage, to read mapping by mapping),
+//! `BENCH_TRACE` (P1 prints each start's performance entries: the first
+//! paint and the page's own marks, `modules-run` and
+//! `start-calls-answered`).
 //!
 //! The code: `run` runs the figures in order, one module per figure
 //! (`p1_start` … `p8_cli`), and what they share: `setup` (the

@@ -99,9 +99,10 @@ pub(crate) async fn p6_restore(setup: &Setup, p1_app: Option<Vec<f64>>) -> Resul
              the HTML parsed to DOMContentLoaded (the bare floor's page needs a few ms; \
              see P1), and the floor here, being the app too, pays the same, so the \
              ratio does not show it. The restore's own work is small: {over:.0} ms over \
-             its floor; by median parts, {rest:+.0} ms after DOMContentLoaded (reading \
-             the session from the keychain over D-Bus, renewing it: the one round trip, \
-             {rtt:.2} ms; storing the rotated token, showing the profile), {dom:+.0} ms \
+             its floor; by median parts, {rest:+.0} ms after DOMContentLoaded (the \
+             restore itself, the keychain read over D-Bus and the renewal's round trip \
+             of {rtt:.2} ms, begins at launch and is mostly done by then: this is the \
+             page taking its answer and showing the profile), {dom:+.0} ms \
              to DOMContentLoaded and {page:+.0} ms before the page loads (noise, at the \
              10 ms resolution of the process start).",
             part(&app, |s| s.scripts)
