@@ -44,9 +44,10 @@ async function start() {
   performance.mark("modules-run");
   try {
     // Ask for what start-up needs at once, not one after another. The
-    // restore (begun in Rust at launch: this takes its answer) waits only
-    // for the session listener, so no change it makes is missed; its
-    // answer is applied once the views are ready for it.
+    // restore was begun in Rust at launch; this takes its answer (read
+    // again there when signed in, so it is current) after the session
+    // listener's first answer, so no later change is missed; it is applied
+    // once the views are ready for it.
     const info = ipc.appInfo();
     const listening = ipc.onSession(apply);
     const restored = listening.then(() => ipc.restoreSession());

@@ -69,8 +69,10 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, desk: Desk) -> tauri:
         .manage(StartRestore::default())
         .setup(|app| {
             let handle = app.handle().clone();
-            app.state::<StartRestore>()
-                .begin(async move { handle.state::<Desk>().restore().await });
+            let profile = app.state::<Desk>().current_profile();
+            app.state::<StartRestore>().begin(profile, async move {
+                handle.state::<Desk>().restore().await
+            });
             updates::check_on_start(app.handle());
             Ok(())
         })
@@ -147,38 +149,59 @@ pub fn run() -> i32 {
 /// `ENGAGE_LOG` is a level (`debug`, `trace`) for the app, its core and the
 /// HTTP stack, or a list of `target=level` directives. A bare level leaves
 /// the D-Bus stack at `info`: its trace output deadlocks the single-instance
-/// check. `Targets`, not `EnvFilter`: the same directives without a regex
-/// engine in the binary (span and field filters are the part left out).
+/// check. `Targets`, not `EnvFilter`: the same directives without
+/// env-filter's regex tables (span and field filters are what is left out).
 fn init_logging() {
     use std::io::IsTerminal;
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;
     let spec = std::env::var("ENGAGE_LOG").unwrap_or_default();
+    let (filter, rejected) = log_filter(&spec);
     let _ = tracing_subscriber::registry()
         .with(
             tracing_subscriber::fmt::layer()
                 .with_writer(std::io::stderr)
                 .with_ansi(std::io::stderr().is_terminal()),
         )
-        .with(log_filter(&spec))
+        .with(filter)
         .try_init();
+    for directive in rejected {
+        tracing::warn!(%directive, "ENGAGE_LOG: not a `target=level` directive; ignored");
+    }
 }
 
-/// The filter `ENGAGE_LOG` asks for; `info` when it is empty or unreadable.
-fn log_filter(spec: &str) -> tracing_subscriber::filter::Targets {
+/// The filter `ENGAGE_LOG` asks for (`info` when it asks for nothing), and
+/// the directives it could not read, which are left out. Entries are
+/// trimmed and empty ones skipped: an empty target would match every
+/// target, D-Bus's included.
+fn log_filter(spec: &str) -> (tracing_subscriber::filter::Targets, Vec<String>) {
     use tracing_subscriber::filter::{LevelFilter, Targets};
     let spec = spec.trim();
-    let directives = match spec.parse::<LevelFilter>() {
-        Ok(level) if !spec.is_empty() => format!(
-            "info,zbus=info,engage={level},engage_desk={level},reqwest={level},hyper_util={level},hyper={level},tauri={level}"
-        ),
-        _ => spec.to_string(),
+    let expanded;
+    let spec = match spec.parse::<LevelFilter>() {
+        Ok(level) if !spec.is_empty() => {
+            expanded = format!(
+                "info,zbus=info,engage={level},engage_desk={level},reqwest={level},hyper_util={level},hyper={level},tauri={level}"
+            );
+            expanded.as_str()
+        }
+        _ => spec,
     };
-    directives
-        .parse::<Targets>()
-        .ok()
-        .filter(|_| !directives.is_empty())
-        .unwrap_or_else(|| Targets::new().with_default(LevelFilter::INFO))
+    let mut filter = Targets::new().with_default(LevelFilter::INFO);
+    let mut rejected = Vec::new();
+    for entry in spec.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+        match (entry.parse::<LevelFilter>(), entry.split_once('=')) {
+            (Ok(level), _) => filter = filter.with_default(level),
+            (_, Some((target, level))) if !target.trim().is_empty() => {
+                match level.trim().parse::<LevelFilter>() {
+                    Ok(level) => filter = filter.with_target(target.trim(), level),
+                    Err(_) => rejected.push(entry.to_string()),
+                }
+            }
+            _ => rejected.push(entry.to_string()),
+        }
+    }
+    (filter, rejected)
 }
 
 #[cfg(test)]
@@ -189,7 +212,8 @@ mod tests {
 
     #[test]
     fn a_bare_level_is_for_the_app_and_its_http_not_for_d_bus() {
-        let f = log_filter("trace");
+        let (f, rejected) = log_filter("trace");
+        assert!(rejected.is_empty());
         assert!(f.would_enable("engage::session", &Level::TRACE));
         assert!(f.would_enable("hyper_util::client", &Level::TRACE));
         assert!(!f.would_enable("zbus::connection", &Level::DEBUG));
@@ -197,12 +221,24 @@ mod tests {
     }
 
     #[test]
-    fn directives_are_taken_as_given_and_anything_else_is_info() {
-        let f = log_filter("warn,engage::http=debug");
+    fn directives_are_trimmed_and_empty_ones_match_nothing() {
+        let (f, rejected) = log_filter(" warn, engage::http=debug ,");
+        assert!(rejected.is_empty(), "{rejected:?}");
         assert!(f.would_enable("engage::http", &Level::DEBUG));
         assert!(!f.would_enable("engage::session", &Level::INFO));
-        for spec in ["", "  ", "engage=loud", "warn,engage=6"] {
-            let f = log_filter(spec);
+        assert!(!f.would_enable("zbus::connection", &Level::INFO));
+    }
+
+    #[test]
+    fn unreadable_directives_are_named_and_the_rest_kept() {
+        let (f, rejected) = log_filter("engage=loud,degub,engage::http=debug,=trace");
+        assert_eq!(rejected, ["engage=loud", "degub", "=trace"]);
+        assert!(f.would_enable("engage::http", &Level::DEBUG));
+        assert!(f.would_enable("engage::session", &Level::INFO));
+        assert!(!f.would_enable("engage::session", &Level::DEBUG));
+        for spec in ["", "  ", ","] {
+            let (f, rejected) = log_filter(spec);
+            assert!(rejected.is_empty(), "{spec:?}");
             assert!(f.would_enable("engage", &Level::INFO), "{spec:?}");
             assert!(!f.would_enable("engage", &Level::DEBUG), "{spec:?}");
         }

@@ -3,7 +3,8 @@
 //! round trip cost the user nothing). The window's first `restore_session`
 //! takes its answer instead of reading the keychain again, so a reason the
 //! restore found (a revoked session, changed servers) still reaches the
-//! page; later asks (Retry, another profile) restore afresh.
+//! page; later asks (Retry, another profile) restore afresh, and so does a
+//! first ask for another profile than the one restored.
 
 use std::future::Future;
 use std::sync::Mutex;
@@ -13,21 +14,26 @@ use tauri::async_runtime::JoinHandle;
 
 type Answer = Result<Status, engage::Error>;
 
+/// The launch restore's task, and the profile it restores.
 #[derive(Default)]
-pub struct StartRestore(Mutex<Option<JoinHandle<Answer>>>);
+pub struct StartRestore(Mutex<Option<(String, JoinHandle<Answer>)>>);
 
 impl StartRestore {
-    /// Starts `restore` now; its answer waits for [`StartRestore::take`].
-    pub fn begin(&self, restore: impl Future<Output = Answer> + Send + 'static) {
+    /// Starts `restore` of `profile` now; its answer waits for
+    /// [`StartRestore::take`].
+    pub fn begin(&self, profile: String, restore: impl Future<Output = Answer> + Send + 'static) {
         let task = tauri::async_runtime::spawn(restore);
-        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(task);
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((profile, task));
     }
 
-    /// The launch restore's answer, once (waiting for it if it is still
-    /// under way); `None` when none was begun, it was taken, or its task
-    /// failed, and the caller restores itself.
-    pub async fn take(&self) -> Option<Answer> {
-        let task = self.0.lock().unwrap_or_else(|e| e.into_inner()).take()?;
+    /// The launch restore's answer for `profile`, once (waiting for it if it
+    /// is still under way); `None` when none was begun, it was taken, it
+    /// restored another profile, or its task failed: the caller restores.
+    pub async fn take(&self, profile: &str) -> Option<Answer> {
+        let (restored, task) = self.0.lock().unwrap_or_else(|e| e.into_inner()).take()?;
+        if restored != profile {
+            return None;
+        }
         task.await.ok()
     }
 }
@@ -49,16 +55,16 @@ mod tests {
     fn the_first_ask_takes_the_launch_answer_and_later_ones_restore_afresh() {
         tauri::async_runtime::block_on(async {
             let start = StartRestore::default();
-            assert!(start.take().await.is_none(), "nothing was begun");
+            assert!(start.take("default").await.is_none(), "nothing was begun");
             let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-            start.begin(async move {
+            start.begin("default".into(), async move {
                 // Still under way when the window asks.
                 rx.await.ok();
                 Err(engage::Error::KeychainLocked)
             });
             let asked = tauri::async_runtime::spawn(async move {
-                let answer = start.take().await;
-                (answer, start.take().await.is_none())
+                let answer = start.take("default").await;
+                (answer, start.take("default").await.is_none())
             });
             tx.send(()).unwrap();
             let (answer, then_none) = asked.await.unwrap();
@@ -72,9 +78,19 @@ mod tests {
         tauri::async_runtime::block_on(async {
             let start = StartRestore::default();
             let expected = status();
-            start.begin(std::future::ready(Ok(expected.clone())));
-            let got = start.take().await.unwrap().unwrap();
+            start.begin("default".into(), std::future::ready(Ok(expected.clone())));
+            let got = start.take("default").await.unwrap().unwrap();
             assert_eq!(got, expected);
+        });
+    }
+
+    #[test]
+    fn an_answer_for_another_profile_is_not_handed_over() {
+        tauri::async_runtime::block_on(async {
+            let start = StartRestore::default();
+            start.begin("default".into(), std::future::ready(Ok(status())));
+            assert!(start.take("Sandbox").await.is_none());
+            assert!(start.take("default").await.is_none(), "it is gone");
         });
     }
 }

@@ -70,11 +70,12 @@ pub async fn restore_session(
     desk: State<'_, Desk>,
     start: State<'_, StartRestore>,
 ) -> Result<Status> {
-    if let Some(answer) = start.take().await {
-        // Signed in, it is read again: the session may have moved on since.
-        let status = answer?;
-        return Ok(if status.signed_in {
-            desk.status().await
+    if let Some(answer) = start.take(&desk.current_profile()).await {
+        // Read again: the session may have moved on since launch; a
+        // signed-out answer is kept for the reason it gives.
+        let (status, now) = (answer?, desk.status().await);
+        return Ok(if status.signed_in || now.signed_in {
+            now
         } else {
             status
         });
