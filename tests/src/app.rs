@@ -208,6 +208,28 @@ impl App {
         Ok(())
     }
 
+    /// Clicks the element `css` selects, finding it again when a repaint
+    /// replaced it between the find and the click (a virtual list redraws
+    /// its rows on any scroll or update; a user's click lands on whatever
+    /// row is there, a WebDriver click on a node that has just gone fails).
+    pub async fn click_css(&self, css: &str) -> Result<()> {
+        let start = Instant::now();
+        loop {
+            let tried = async {
+                let el = self.client.find(Locator::Css(css)).await?;
+                el.click().await?;
+                anyhow::Ok(())
+            };
+            match tried.await {
+                Ok(()) => return Ok(()),
+                Err(e) if start.elapsed() > WAIT => {
+                    return Err(e.context(format!("could not click {css}")));
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+    }
+
     /// Polls `check` until it says true.
     pub async fn until<F, Fut>(&self, what: &str, check: F) -> Result<()>
     where

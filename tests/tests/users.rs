@@ -232,13 +232,8 @@ async fn sort_filter_details_copy_and_keyboard() -> Result<()> {
 
         // Details by click, every field, copy JSON, Escape back to the row.
         let (id, name, user_name) = rows(app).await?[3].clone();
-        let row = app
-            .client
-            .find(fantoccini::Locator::Css(&format!(
-                "[data-testid=user-row][data-user-id='{id}']"
-            )))
+        app.click_css(&format!("[data-testid=user-row][data-user-id='{id}']"))
             .await?;
-        row.click().await?;
         let details = app
             .wait_text("user-details", |t| t.contains("userId"))
             .await?;
@@ -294,30 +289,34 @@ async fn sort_filter_details_copy_and_keyboard() -> Result<()> {
                     vec![],
                 )
                 .await?;
-
-            // End jumps to the last row, scrolling: focus survives the repaint.
-            app.click("user-details-close").await?;
-            let count = app.text("users-count").await?;
-            let last: usize = count.split(' ').next().unwrap_or("0").parse()?;
-            app.client
-                .active_element()
-                .await?
-                .send_keys(&char::from(fantoccini::key::Key::End).to_string())
-                .await?;
-            app.until("focus on the last row", || async {
-                Ok(active_index(app).await? == (last - 1).to_string())
-            })
-            .await?;
-            app.client
-                .active_element()
-                .await?
-                .send_keys(&char::from(fantoccini::key::Key::Home).to_string())
-                .await?;
-            app.until("focus back on the first row", || async {
-                Ok(active_index(app).await? == "0")
-            })
-            .await?;
             Ok(title == next_name.as_str())
+        })
+        .await?;
+
+        // End jumps to the last row, scrolling: focus survives the repaint.
+        app.click("user-details-close").await?;
+        app.until("focus back on the row", || async {
+            Ok(active_user_id(app).await? == next)
+        })
+        .await?;
+        let count = app.text("users-count").await?;
+        let last: usize = count.split(' ').next().unwrap_or("0").parse()?;
+        app.client
+            .active_element()
+            .await?
+            .send_keys(&char::from(fantoccini::key::Key::End).to_string())
+            .await?;
+        app.until("focus on the last row", || async {
+            Ok(active_index(app).await? == (last - 1).to_string())
+        })
+        .await?;
+        app.client
+            .active_element()
+            .await?
+            .send_keys(&char::from(fantoccini::key::Key::Home).to_string())
+            .await?;
+        app.until("focus back on the first row", || async {
+            Ok(active_index(app).await? == "0")
         })
         .await?;
         Ok(())
