@@ -2,7 +2,7 @@
 // permission, and capabilities/ grants only those the UI calls. Keep in step
 // with `generate_handler!` in src/lib.rs (tests/contract.rs checks).
 const COMMANDS: &[&str] = &[
-    "app_info",
+    "start_up",
     "redirect_uri",
     "sign_in_browser",
     "cancel_sign_in",
@@ -21,7 +21,6 @@ const COMMANDS: &[&str] = &[
     "user_details",
     "copy_user_json",
     "copy_redirect_uri",
-    "update_prefs",
     "set_update_check",
     "check_update",
     "install_update",

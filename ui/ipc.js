@@ -6,6 +6,7 @@
 // tsc over the UI against them, so a renamed field fails the build.
 
 /** @typedef {import("./wire").AppInfo} AppInfo */
+/** @typedef {import("./wire").StartUp} StartUp */
 /** @typedef {import("./wire").Status} Status */
 /** @typedef {import("./wire").Identity} Identity */
 /** @typedef {import("./wire").Servers} Servers */
@@ -63,8 +64,9 @@ export async function call(command, args = {}) {
   }
 }
 
-/** @type {() => Promise<AppInfo>} */
-export const appInfo = () => call("app_info");
+// All the window starts from, in one answer (see `StartUp` in Rust).
+/** @type {() => Promise<StartUp>} */
+export const startUp = () => call("start_up");
 /** @type {(port: number) => Promise<string>} */
 export const redirectUri = (port) => call("redirect_uri", { port });
 /** @type {(servers: Servers, port: number) => Promise<Status>} */
@@ -92,8 +94,6 @@ export const userDetails = (userId) => call("user_details", { userId });
 export const copyUserJson = (userId) => call("copy_user_json", { userId });
 /** @type {(port: number) => Promise<void>} */
 export const copyRedirectUri = (port) => call("copy_redirect_uri", { port });
-/** @type {() => Promise<UpdatePrefs>} */
-export const updatePrefs = () => call("update_prefs");
 /** @type {(enabled: boolean) => Promise<UpdatePrefs>} */
 export const setUpdateCheck = (enabled) => call("set_update_check", { enabled });
 /** @type {() => Promise<UpdateInfo | null>} */
@@ -118,15 +118,17 @@ export const copyToken = () => call("copy_token");
 // answers when it has another version than the one seen, or the same one
 // after a minute (events would make WebKit start a script engine in the
 // app's process to deliver them).
-// Resolves once it is following.
+// It follows on from `from`, a change the page already has, or else from
+// the current one; resolves once it is following.
 /**
  * @template T
  * @param {(seen?: number) => Promise<import("./wire").Change<T>>} poll
  * @param {(value: T) => void} handler
+ * @param {import("./wire").Change<T>} [from]
  */
-async function follow(poll, handler) {
+async function follow(poll, handler, from) {
   if (!tauri || !tauri.core) return;
-  let change = await poll();
+  let change = from || (await poll());
   (async () => {
     for (;;) {
       let next;
@@ -147,17 +149,25 @@ async function follow(poll, handler) {
   })();
 }
 
-// Calls `handler(info)` when a start-up check found an update.
-/** @param {(info: UpdateInfo) => void} handler */
-export const onUpdate = (handler) =>
+// Calls `handler(info)` when a start-up check found an update after `from`.
+/**
+ * @param {(info: UpdateInfo) => void} handler
+ * @param {import("./wire").Change<UpdateInfo | null>} from
+ */
+export const onUpdate = (handler, from) =>
   follow(
     (seen) => call("update_changes", { seen }),
     (/** @type {UpdateInfo | null} */ info) => info && handler(info),
+    from,
   );
 
-// Calls `handler(status)` on every session change (renewal, sign-out…).
-/** @param {(status: Status) => void} handler */
-export const onSession = (handler) => follow((seen) => call("session_changes", { seen }), handler);
+// Calls `handler(status)` on every session change after `from` (renewal,
+// sign-out…).
+/**
+ * @param {(status: Status) => void} handler
+ * @param {import("./wire").Change<Status>} from
+ */
+export const onSession = (handler, from) => follow((seen) => call("session_changes", { seen }), handler, from);
 
 /** @type {(query: string) => Promise<import("./wire").OpSummary[]>} */
 export const consoleSearch = (query) => call("console_search", { query });

@@ -28,11 +28,10 @@ function apply(status) {
   }
 }
 
-// Comes back from the keychain without a browser step when it can. `asked`
-// is a restore already under way (the one asked for at start-up).
-async function restore(asked) {
+// Comes back from the keychain without a browser step when it can.
+async function restore() {
   try {
-    apply(await withProgress("Restoring your session…", asked instanceof Promise ? asked : ipc.restoreSession()));
+    apply(await withProgress("Restoring your session…", ipc.restoreSession()));
   } catch (e) {
     showError(e.message, restore);
   }
@@ -43,17 +42,10 @@ async function start() {
   // and the start-up calls answered.
   performance.mark("modules-run");
   try {
-    // Ask for what start-up needs at once, not one after another. The
-    // restore was begun in Rust at launch; this takes its answer (read
-    // again there when signed in, so it is current) after the session
-    // listener's first answer, so no later change is missed; it is applied
-    // once the views are ready for it.
-    const info = ipc.appInfo();
-    const listening = ipc.onSession(apply);
-    const restored = listening.then(() => ipc.restoreSession());
-    const updating = updates.init();
-    restored.catch(() => {}); // handled below, by restore()
-    const about = await info;
+    // One call for all start-up needs: each IPC answer lands in a frame of
+    // its own (`StartUp` in Rust says what it holds and in which order).
+    const begun = await ipc.startUp();
+    const about = begun.info;
     $("#app-about").textContent = `${about.name} ${about.version}`;
     agent.init(apply);
     users.init();
@@ -65,9 +57,13 @@ async function start() {
         if (button.dataset.view === "console") apiConsole.show();
       });
     }
-    await listening;
-    await signin.init(
+    // From the session as it was before the restore: no later change is
+    // missed.
+    ipc.onSession(apply, begun.session);
+    updates.init(begun.update, begun.updatePrefs);
+    signin.init(
       about,
+      begun.redirectUri,
       (status) => {
         apply(status);
         showView("agent");
@@ -75,7 +71,11 @@ async function start() {
       restore,
     );
     if (about.settingsWarning) showError(about.settingsWarning);
-    await Promise.all([restore(restored), updating]);
+    // The restore begun at launch has usually answered by now; when a slow
+    // server holds it, the form shows while it goes on.
+    if (begun.restoreError) showError(begun.restoreError.message, restore);
+    else if (begun.restored) apply(begun.restored);
+    else await restore();
     performance.mark("start-calls-answered");
   } catch (e) {
     showError(e.message);

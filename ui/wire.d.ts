@@ -262,3 +262,26 @@ export type FoldAsk = {
 line: number, folded: boolean, };
 
 export type Change<T> = { version: number, value: T, };
+
+export type StartUp = { info: AppInfo, 
+/**
+ * The session feed as it was before the restore: the window follows
+ * it from here, so no change after this one is missed.
+ */
+session: Change<Status>, 
+/**
+ * The restore begun at launch, when it has finished: its status, or
+ * why it failed. Neither while it is still under way (a slow server):
+ * the window then shows the form and asks for the restore.
+ */
+restored: Status | null, restoreError: ErrorBody | null, 
+/**
+ * The update feed as it was before the prefs were read: an update
+ * found in between is in both, and offered once.
+ */
+update: Change<UpdateInfo | null>, updatePrefs: UpdatePrefs, 
+/**
+ * The redirect URI for the port the sign-in form starts with, when
+ * that port is valid.
+ */
+redirectUri: string | null, };

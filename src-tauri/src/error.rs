@@ -68,13 +68,18 @@ impl Error {
     }
 }
 
+impl From<&Error> for ErrorBody {
+    fn from(e: &Error) -> Self {
+        ErrorBody {
+            code: e.code(),
+            message: e.to_string(),
+        }
+    }
+}
+
 impl Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ErrorBody {
-            code: self.code(),
-            message: self.to_string(),
-        }
-        .serialize(s)
+        ErrorBody::from(self).serialize(s)
     }
 }
 

@@ -83,7 +83,7 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, desk: Desk) -> tauri:
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_updater::Builder::new().build())
         .invoke_handler(tauri::generate_handler![
-            commands::session::app_info,
+            commands::session::start_up,
             commands::auth::redirect_uri,
             commands::auth::sign_in_browser,
             commands::auth::cancel_sign_in,
@@ -102,7 +102,6 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, desk: Desk) -> tauri:
             commands::users::user_details,
             commands::users::copy_user_json,
             commands::auth::copy_redirect_uri,
-            commands::updates::update_prefs,
             commands::updates::set_update_check,
             commands::updates::check_update,
             commands::updates::install_update,

@@ -36,6 +36,25 @@ impl StartRestore {
         }
         task.await.ok()
     }
+
+    /// The launch restore's answer for `profile` if it has already come,
+    /// without waiting; else `None`, and a restore still under way stays
+    /// for [`StartRestore::take`].
+    pub async fn take_finished(&self, profile: &str) -> Option<Answer> {
+        let task = {
+            let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            match &*slot {
+                Some((restored, task)) if restored == profile && !task.inner().is_finished() => {
+                    return None
+                }
+                _ => slot.take(),
+            }
+        };
+        match task? {
+            (restored, task) if restored == profile => task.await.ok(),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -81,6 +100,38 @@ mod tests {
             start.begin("default".into(), std::future::ready(Ok(expected.clone())));
             let got = start.take("default").await.unwrap().unwrap();
             assert_eq!(got, expected);
+        });
+    }
+
+    #[test]
+    fn only_a_finished_launch_restore_is_taken_without_waiting() {
+        tauri::async_runtime::block_on(async {
+            let start = StartRestore::default();
+            assert!(start.take_finished("default").await.is_none());
+            let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+            let expected = status();
+            let answer = expected.clone();
+            start.begin("default".into(), async move {
+                rx.await.ok();
+                Ok(answer)
+            });
+            assert!(start.take_finished("default").await.is_none(), "under way");
+            tx.send(()).unwrap();
+            // Still there for the waiting ask; finished now, so taken.
+            let got = loop {
+                if let Some(got) = start.take_finished("default").await {
+                    break got;
+                }
+                tokio::task::yield_now().await;
+            };
+            assert_eq!(got.unwrap(), expected);
+            assert!(start.take("default").await.is_none(), "taken once");
+            start.begin("default".into(), std::future::ready(Ok(status())));
+            assert!(start.take_finished("Sandbox").await.is_none());
+            assert!(
+                start.take("default").await.is_none(),
+                "another profile's is dropped"
+            );
         });
     }
 

@@ -51,6 +51,7 @@ pub fn declarations() -> String {
         engage::console::LinesAsk::decl(&cfg),
         engage::console::FoldAsk::decl(&cfg),
         engage::feed::Change::<()>::decl(&cfg),
+        crate::commands::session::StartUp::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/src/wire.rs: do not edit.\n\

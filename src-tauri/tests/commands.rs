@@ -51,10 +51,30 @@ fn invoke_on(
 }
 
 #[test]
-fn app_info_names_the_app_and_version() {
-    let info = invoke("app_info", serde_json::json!({})).unwrap();
+fn start_up_answers_all_the_window_starts_from_at_once() {
+    let begun = invoke("start_up", serde_json::json!({})).unwrap();
+    let info = &begun["info"];
     assert_eq!(info["name"], "Engage Desk");
     assert_eq!(info["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(begun["session"]["version"], 0);
+    assert_eq!(begun["session"]["value"]["signedIn"], false);
+    assert_eq!(begun["update"]["version"], 0);
+    assert!(begun["update"]["value"].is_null());
+    assert_eq!(begun["updatePrefs"]["checkOnStart"], false);
+    assert_eq!(
+        begun["redirectUri"],
+        format!("http://localhost:{}/callback", info["defaultPort"])
+    );
+    // The launch restore (no keychain here) comes with the answer when it
+    // has finished, else the window asks `restore_session`: either way it
+    // is no error, and no second restore is under way after it.
+    assert!(begun["restoreError"].is_null(), "{begun}");
+    if !begun["restored"].is_null() {
+        assert_eq!(
+            begun["restored"]["storageError"]["code"],
+            "keychain_unavailable"
+        );
+    }
 }
 
 #[test]
@@ -74,7 +94,7 @@ fn redirect_uri_error_is_code_and_message_only() {
 #[test]
 fn a_new_profile_becomes_current_and_is_listed() {
     let (_app, w) = window();
-    let info = invoke_on(&w, "app_info", serde_json::json!({})).unwrap();
+    let info = invoke_on(&w, "start_up", serde_json::json!({})).unwrap()["info"].clone();
     assert_eq!(info["profiles"]["current"], "default");
     let p = invoke_on(
         &w,
@@ -83,7 +103,7 @@ fn a_new_profile_becomes_current_and_is_listed() {
     )
     .unwrap();
     assert_eq!(p["rcServer"], "https://platform.ringcentral.com");
-    let info = invoke_on(&w, "app_info", serde_json::json!({})).unwrap();
+    let info = invoke_on(&w, "start_up", serde_json::json!({})).unwrap()["info"].clone();
     assert_eq!(info["profiles"]["current"], "Sandbox");
     assert!(info["profiles"]["names"]
         .as_array()

@@ -275,10 +275,11 @@ async function forget() {
 
 /**
  * @param {import("../wire").AppInfo} info
+ * @param {string | null} redirectUri the start port's, from start-up; null when that port is not valid
  * @param {(status: import("../wire").Status) => void} signedIn
  * @param {() => Promise<void>} profileChanged
  */
-export function init(info, signedIn, profileChanged) {
+export function init(info, redirectUri, signedIn, profileChanged) {
   onSignedIn = signedIn;
   onProfileChanged = profileChanged;
   presets = info.presets || [];
@@ -323,5 +324,8 @@ export function init(info, signedIn, profileChanged) {
   });
   $("[data-testid=signin-jwt]").addEventListener("click", signInJwt);
   $("[data-testid=signin-token]").addEventListener("click", signInToken);
-  return updateRedirectUri();
+  // Rust computed the start port's URI with start-up; an invalid saved
+  // port is asked about as a typed one would be, to say why.
+  if (redirectUri) $("#redirect-uri").value = redirectUri;
+  else updateRedirectUri();
 }

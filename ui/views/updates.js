@@ -36,8 +36,12 @@ async function checkNow() {
   }
 }
 
-export async function init() {
-  await ipc.onUpdate(offer);
+/**
+ * @param {import("../wire").Change<import("../wire").UpdateInfo | null>} feed the update feed as start-up read it
+ * @param {import("../wire").UpdatePrefs} prefs read after it, so an update found in between is offered once either way
+ */
+export function init(feed, prefs) {
+  ipc.onUpdate(offer, feed);
   $("[data-testid=update-install]").addEventListener("click", install);
   $("[data-testid=update-later]").addEventListener("click", () => {
     $("[data-testid=update-banner]").hidden = true;
@@ -51,14 +55,9 @@ export async function init() {
       showError(e.message);
     }
   });
-  try {
-    const prefs = await ipc.updatePrefs();
-    // A build without an update channel offers no update controls.
-    $("#update-prefs").hidden = !prefs.channel;
-    $("#update-check-now").hidden = !prefs.channel;
-    box.checked = prefs.checkOnStart;
-    if (prefs.pending) offer(prefs.pending);
-  } catch {
-    // No update controls is the safe default.
-  }
+  // A build without an update channel offers no update controls.
+  $("#update-prefs").hidden = !prefs.channel;
+  $("#update-check-now").hidden = !prefs.channel;
+  box.checked = prefs.checkOnStart;
+  if (prefs.pending) offer(prefs.pending);
 }

@@ -8,8 +8,12 @@ use engage::{Desk, ExposeSecret};
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 
-use crate::error::Result;
+use engage::feed::Change;
+
+use crate::error::{ErrorBody, Result};
+use crate::feeds::Feeds;
 use crate::start_restore::StartRestore;
+use crate::updates::{self, UpdateInfo, UpdatePrefs};
 use crate::Shell;
 
 /// Settings `make demo` passes in, so the sign-in form starts on the fake.
@@ -37,12 +41,84 @@ pub struct AppInfo {
     pub profiles: ProfileList,
 }
 
+/// Everything the window starts from, in one answer: each IPC answer
+/// lands in a frame of its own, and the five start-up calls, some waiting
+/// for others, kept the sign-in form about 20 ms from ready.
+#[derive(Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StartUp {
+    pub info: AppInfo,
+    /// The session feed as it was before the restore: the window follows
+    /// it from here, so no change after this one is missed.
+    pub session: Change<Status>,
+    /// The restore begun at launch, when it has finished: its status, or
+    /// why it failed. Neither while it is still under way (a slow server):
+    /// the window then shows the form and asks for the restore.
+    pub restored: Option<Status>,
+    pub restore_error: Option<ErrorBody>,
+    /// The update feed as it was before the prefs were read: an update
+    /// found in between is in both, and offered once.
+    pub update: Change<Option<UpdateInfo>>,
+    pub update_prefs: UpdatePrefs,
+    /// The redirect URI for the port the sign-in form starts with, when
+    /// that port is valid.
+    pub redirect_uri: Option<String>,
+}
+
+/// What the window starts from. The reads keep the order the window
+/// relies on: each feed before what it follows.
 #[tauri::command]
-pub fn app_info<R: Runtime>(
+pub async fn start_up<R: Runtime>(
     app: AppHandle<R>,
     desk: State<'_, Desk>,
     shell: State<'_, Shell>,
-) -> AppInfo {
+    feeds: State<'_, Feeds>,
+    start: State<'_, StartRestore>,
+) -> Result<StartUp> {
+    let session = feeds.session.current();
+    let restored = finished_restore(&desk, &start).await;
+    let update = feeds.update.current();
+    let prefs = updates::prefs(&app, &desk);
+    Ok(StartUp::new(
+        app_info(&app, &desk, &shell),
+        session,
+        restored,
+        update,
+        prefs,
+    ))
+}
+
+impl StartUp {
+    fn new(
+        info: AppInfo,
+        session: Change<Status>,
+        restored: Option<Result<Status>>,
+        update: Change<Option<UpdateInfo>>,
+        update_prefs: UpdatePrefs,
+    ) -> Self {
+        StartUp {
+            redirect_uri: start_port(&info).map(engage::redirect::redirect_uri),
+            info,
+            session,
+            restore_error: restored
+                .as_ref()
+                .and_then(|r| r.as_ref().err())
+                .map(ErrorBody::from),
+            restored: restored.and_then(|r| r.ok()),
+            update,
+            update_prefs,
+        }
+    }
+}
+
+/// The port the sign-in form starts with, when it is one it would accept
+/// (else the form says why, as for a port the user types).
+fn start_port(info: &AppInfo) -> Option<u16> {
+    let saved = Some(info.profile.port).filter(|p| *p != 0);
+    engage::redirect::validate_port(saved.unwrap_or(info.default_port).into()).ok()
+}
+
+fn app_info<R: Runtime>(app: &AppHandle<R>, desk: &Desk, shell: &Shell) -> AppInfo {
     AppInfo {
         name: engage::APP_NAME.into(),
         version: engage::version().into(),
@@ -70,17 +146,31 @@ pub async fn restore_session(
     desk: State<'_, Desk>,
     start: State<'_, StartRestore>,
 ) -> Result<Status> {
-    if let Some(answer) = start.take(&desk.current_profile()).await {
-        // Read again: the session may have moved on since launch; a
-        // signed-out answer is kept for the reason it gives.
-        let (status, now) = (answer?, desk.status().await);
-        return Ok(if status.signed_in || now.signed_in {
-            now
-        } else {
-            status
-        });
+    restore(&desk, &start).await
+}
+
+/// The launch restore's answer, if it has come.
+async fn finished_restore(desk: &Desk, start: &StartRestore) -> Option<Result<Status>> {
+    let answer = start.take_finished(&desk.current_profile()).await?;
+    Some(current(answer, desk).await)
+}
+
+async fn restore(desk: &Desk, start: &StartRestore) -> Result<Status> {
+    match start.take(&desk.current_profile()).await {
+        Some(answer) => current(answer, desk).await,
+        None => Ok(desk.restore().await?),
     }
-    Ok(desk.restore().await?)
+}
+
+/// The launch restore's answer as it stands now: the session may have
+/// moved on since; a signed-out answer is kept for the reason it gives.
+async fn current(answer: Result<Status, engage::Error>, desk: &Desk) -> Result<Status> {
+    let (status, now) = (answer?, desk.status().await);
+    Ok(if status.signed_in || now.signed_in {
+        now
+    } else {
+        status
+    })
 }
 
 /// Makes another agent current, and remembers the choice for next time.

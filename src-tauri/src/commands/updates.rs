@@ -7,11 +7,6 @@ use crate::error::Result;
 use crate::updates::{self, UpdateInfo, UpdatePrefs};
 
 #[tauri::command]
-pub fn update_prefs<R: Runtime>(app: AppHandle<R>, desk: State<'_, Desk>) -> UpdatePrefs {
-    updates::prefs(&app, &desk)
-}
-
-#[tauri::command]
 pub fn set_update_check<R: Runtime>(
     app: AppHandle<R>,
     desk: State<'_, Desk>,
