@@ -198,7 +198,10 @@ function clearRows() {
   inflight = null;
   focusIndex = 0;
   setCounts(0, 0);
-  paint();
+  // No rows to paint; not paint(), whose read of the list's height makes
+  // WebKit lay out the whole page there and then (9 ms at start-up, where
+  // a signed-out window resets a list it never had).
+  $("#users-rows").replaceChildren();
 }
 
 // Forgets the last account's list: on sign-out, before another account's.
