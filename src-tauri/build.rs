@@ -42,9 +42,27 @@ const COMMANDS: &[&str] = &[
 ];
 
 fn main() {
+    bundle_ui();
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
     )
     .expect("tauri-build failed");
+}
+
+/// The window's files, made from ui/ by scripts/bundle-ui.mjs (which says
+/// why one module): before tauri-build, which embeds them.
+fn bundle_ui() {
+    println!("cargo:rerun-if-changed=../ui");
+    println!("cargo:rerun-if-changed=../scripts/bundle-ui.mjs");
+    let ran = std::process::Command::new("node")
+        .arg("../scripts/bundle-ui.mjs")
+        .status();
+    match ran {
+        Ok(status) if status.success() => {}
+        Ok(status) => panic!("scripts/bundle-ui.mjs failed ({status}): its message is above"),
+        Err(e) => panic!(
+            "the window's files are made with Node.js and esbuild, which `make deps` installs ({e})"
+        ),
+    }
 }

@@ -1,0 +1,51 @@
+// Makes what the app's window loads, src-tauri/gen/ui/ (tauri.conf.json's
+// frontendDist), from ui/: the page and its styles as they are, and the ES
+// modules as one module. WebKit fetches each module through the app's
+// custom protocol only once its importer is parsed; ten of them kept the
+// sign-in form about 30 ms from ready (docs/BENCHMARKS.md, P1).
+//
+// The modules stay the source: tsc and the UI's unit tests read them. Not
+// minified, so a stack trace in the web inspector still reads as the code.
+// Run by src-tauri/build.rs on every build that sees ui/ changed, and by
+// the Tauri CLI (beforeBuildCommand), which wants the folder before cargo
+// runs. Writes only files whose bytes changed, so cargo does not see a
+// change that is not one.
+
+import { build } from "esbuild";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const ui = join(root, "ui");
+const out = join(root, "src-tauri", "gen", "ui");
+// The page, its styles, and the bundle: nothing else of ui/ ships.
+const COPIED = ["index.html", "style.css"];
+
+function writeIfChanged(path, bytes) {
+  let old = null;
+  try {
+    old = readFileSync(path);
+  } catch {
+    // Not there yet.
+  }
+  if (old === null || Buffer.compare(old, Buffer.from(bytes)) !== 0) writeFileSync(path, bytes);
+}
+
+const bundled = await build({
+  entryPoints: [join(ui, "main.js")],
+  bundle: true,
+  format: "esm",
+  write: false,
+  outfile: join(out, "main.js"),
+  legalComments: "none",
+  logLevel: "warning",
+});
+
+mkdirSync(out, { recursive: true });
+const wanted = new Set(["main.js", ...COPIED]);
+for (const name of readdirSync(out)) {
+  if (!wanted.has(name)) rmSync(join(out, name), { recursive: true, force: true });
+}
+for (const name of COPIED) writeIfChanged(join(out, name), readFileSync(join(ui, name)));
+writeIfChanged(join(out, "main.js"), bundled.outputFiles[0].contents);
