@@ -65,19 +65,19 @@ pub(crate) async fn p1_startup(setup: &Setup) -> Figure {
             (
                 "the wait between the HTML parsed and DOMContentLoaded: the page's \
                  first paint (its styles, fonts and layout, which the floor's empty page \
-                 has none of) and its ten modules race for the web process, and the \
-                 modules mostly run after the paint (`BENCH_TRACE=1` prints both). In \
-                 A/B runs of one build: the floor given the app's HTML and CSS reached \
-                 DOMContentLoaded about 15 ms later; preloading every module moved the \
-                 modules' run by 2 ms and one bundled file by about 10 ms, both within \
+                 has none of) and its one module (scripts/bundle-ui.mjs makes it from \
+                 the UI's ten) being read and run; `BENCH_TRACE=1` prints the first \
+                 paint and the module's run. In A/B runs of one build, the floor given \
+                 the app's HTML and CSS reached DOMContentLoaded about 15 ms later, \
+                 and the CSS inlined in the HTML moved the first paint by no more than \
                  the runs' spread",
                 |s| s.scripts,
             ),
             (
-                "the page's start-up calls before it marks the form ready (app info, \
-                 update preferences, the session listener, the sign-in form's set-up \
-                 and the restore's answer; the restore itself begins in Rust at \
-                 launch), each an IPC round trip of a few ms",
+                "the page's start-up before it marks the form ready: one IPC call \
+                 (`start_up`: the app's info, the feeds, the update preferences, the \
+                 redirect URI and the restore begun in Rust at launch) of a few ms, \
+                 then the views' set-up",
                 Split::rest,
             ),
         ];
