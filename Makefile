@@ -48,7 +48,7 @@ screenshots: deps
 ## Figures of the release app against an empty Tauri app (docs/BENCHMARKS.md):
 ## builds the runner, then the app and the floor with `tauri build` (each
 ## release binary once, with its .deb and .rpm), then runs every figure.
-## BENCH_RUNS=n runs per window figure (default 5); BENCH_FIGURES=P1,P4 picks.
+## BENCH_RUNS=n runs per window figure (default 5; P1 three times that); BENCH_FIGURES=P1,P4 picks.
 bench: deps
 	CARGO="$(CARGO)" scripts/bench.sh
 

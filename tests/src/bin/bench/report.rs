@@ -244,13 +244,14 @@ pub(crate) fn document(setup: &Setup, figures: &[Figure], table: &str, took: Dur
     );
     let _ = writeln!(
         doc,
-        "- {} runs per window figure and side, app and floor runs alternating; P4: \
-         {P4_REPS} requests per call and side; P5: one build. P1 starts each binary \
-         once, uncounted, before its runs (the first start after a build reads the \
+        "- {} runs per window figure and side ({} for P1), app and floor runs \
+         alternating; P4: {P4_REPS} requests per call and side; P5: one build. P1 \
+         starts each binary once, uncounted, before its runs (the first start after a build reads the \
          binary and its libraries from disk). Median, min and max; \
          ratio = app median / floor median (below 1: the app is faster or smaller). \
          The measuring took {:.0} s.",
         setup.runs,
+        setup.runs * crate::p1_start::P1_RUNS_PER_RUN,
         took.as_secs_f64()
     );
     if let Some(note) = &setup.build_note {
