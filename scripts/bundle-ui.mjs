@@ -6,13 +6,13 @@
 //
 // The modules stay the source: tsc and the UI's unit tests read them. Not
 // minified, so a stack trace in the web inspector still reads as the code.
-// Run by src-tauri/build.rs on every build that sees ui/ changed, and by
+// Run by src-tauri/build.rs whenever a build sees ui/ changed, and by
 // the Tauri CLI (beforeBuildCommand), which wants the folder before cargo
 // runs. Writes only files whose bytes changed, so cargo does not see a
 // change that is not one.
 
 import { build } from "esbuild";
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -22,6 +22,19 @@ const out = join(root, "src-tauri", "gen", "ui");
 // The page, its styles, and the bundle: nothing else of ui/ ships.
 const COPIED = ["index.html", "style.css"];
 
+// The newest time of what the files are made from: a made file carries it,
+// so cargo, which watches gen/ui/main.js to make it again when it is gone,
+// does not take this run's own writing for a change.
+function newest(dir) {
+  let time = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    time = Math.max(time, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }
+  return time;
+}
+const sourcesTime = new Date(Math.max(newest(ui), statSync(fileURLToPath(import.meta.url)).mtimeMs));
+
 function writeIfChanged(path, bytes) {
   let old = null;
   try {
@@ -29,7 +42,12 @@ function writeIfChanged(path, bytes) {
   } catch {
     // Not there yet.
   }
-  if (old === null || Buffer.compare(old, Buffer.from(bytes)) !== 0) writeFileSync(path, bytes);
+  if (old !== null && Buffer.compare(old, Buffer.from(bytes)) === 0) return;
+  // Whole or not at all: another build (an editor's check) may be reading.
+  const part = `${path}.${process.pid}.part`;
+  writeFileSync(part, bytes);
+  utimesSync(part, sourcesTime, sourcesTime);
+  renameSync(part, path);
 }
 
 const bundled = await build({
@@ -45,7 +63,8 @@ const bundled = await build({
 mkdirSync(out, { recursive: true });
 const wanted = new Set(["main.js", ...COPIED]);
 for (const name of readdirSync(out)) {
-  if (!wanted.has(name)) rmSync(join(out, name), { recursive: true, force: true });
+  // Another run's part file is its own to rename.
+  if (!wanted.has(name) && !name.endsWith(".part")) rmSync(join(out, name), { recursive: true, force: true });
 }
 for (const name of COPIED) writeIfChanged(join(out, name), readFileSync(join(ui, name)));
 writeIfChanged(join(out, "main.js"), bundled.outputFiles[0].contents);

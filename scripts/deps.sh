@@ -10,8 +10,12 @@ need_root() {
 case "$(uname -s)" in
   Linux) ;;
   Darwin|MINGW*|MSYS*|CYGWIN*)
-    # WebKit/WebView2 ship with the OS; only Rust is needed.
+    # WebKit/WebView2 ship with the OS; Rust, and Node.js for the npm build
+    # tools below (esbuild makes the window's module on every app build).
     command -v cargo >/dev/null || { echo "Install Rust from https://rustup.rs first." >&2; exit 1; }
+    command -v node >/dev/null || { echo "Install Node.js from https://nodejs.org first." >&2; exit 1; }
+    cd "$(dirname "$0")/.."
+    [ -d node_modules/esbuild ] || npm ci --no-audit --no-fund --loglevel=error
     exit 0 ;;
   *) echo "deps: unsupported OS $(uname -s)" >&2; exit 1 ;;
 esac

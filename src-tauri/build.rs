@@ -51,10 +51,25 @@ fn main() {
 }
 
 /// The window's files, made from ui/ by scripts/bundle-ui.mjs (which says
-/// why one module): before tauri-build, which embeds them.
+/// why one module): before tauri-build, which embeds them. Again when what
+/// the page is made of changes (not the UI's tests or wire.d.ts), when
+/// esbuild does, or when the made files are gone (a clean of gen/).
 fn bundle_ui() {
-    println!("cargo:rerun-if-changed=../ui");
-    println!("cargo:rerun-if-changed=../scripts/bundle-ui.mjs");
+    for path in [
+        "../scripts/bundle-ui.mjs",
+        "../package-lock.json",
+        "../ui/views",
+        "gen/ui/main.js",
+    ] {
+        println!("cargo:rerun-if-changed={path}");
+    }
+    let ui = std::fs::read_dir("../ui").expect("ui/ is there");
+    for entry in ui.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.path().is_file() && name != "wire.d.ts" {
+            println!("cargo:rerun-if-changed=../ui/{name}");
+        }
+    }
     let ran = std::process::Command::new("node")
         .arg("../scripts/bundle-ui.mjs")
         .status();

@@ -39,7 +39,7 @@ async function restore() {
 
 async function start() {
   // Marks `BENCH_TRACE=1 make bench` prints: all modules loaded and run,
-  // and the start-up calls answered.
+  // and the start-up call answered and applied.
   performance.mark("modules-run");
   try {
     // One call for all start-up needs: each IPC answer lands in a frame of

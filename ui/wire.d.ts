@@ -277,7 +277,8 @@ session: Change<Status>,
 restored: Status | null, restoreError: ErrorBody | null, 
 /**
  * The update feed as it was before the prefs were read: an update
- * found in between is in both, and offered once.
+ * found in between is in the prefs, and comes again as the feed's next
+ * change (offering it twice shows the same banner).
  */
 update: Change<UpdateInfo | null>, updatePrefs: UpdatePrefs, 
 /**

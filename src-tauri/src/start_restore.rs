@@ -1,10 +1,11 @@
 //! The session restore begun at launch, while WebKit is still starting (a
 //! few hundred milliseconds in which the keychain read and the renewal's
-//! round trip cost the user nothing). The window's first `restore_session`
-//! takes its answer instead of reading the keychain again, so a reason the
-//! restore found (a revoked session, changed servers) still reaches the
-//! page; later asks (Retry, another profile) restore afresh, and so does a
-//! first ask for another profile than the one restored.
+//! round trip cost the user nothing). The window's start-up call
+//! (`start_up`) takes its answer when it has come, else its first
+//! `restore_session` waits for it, instead of reading the keychain again, so
+//! a reason the restore found (a revoked session, changed servers) still
+//! reaches the page; later asks (Retry, another profile) restore afresh, and
+//! so does a first ask for another profile than the one restored.
 
 use std::future::Future;
 use std::sync::Mutex;
@@ -20,7 +21,7 @@ pub struct StartRestore(Mutex<Option<(String, JoinHandle<Answer>)>>);
 
 impl StartRestore {
     /// Starts `restore` of `profile` now; its answer waits for
-    /// [`StartRestore::take`].
+    /// [`StartRestore::take`] or [`StartRestore::take_finished`].
     pub fn begin(&self, profile: String, restore: impl Future<Output = Answer> + Send + 'static) {
         let task = tauri::async_runtime::spawn(restore);
         *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((profile, task));
@@ -118,12 +119,17 @@ mod tests {
             assert!(start.take_finished("default").await.is_none(), "under way");
             tx.send(()).unwrap();
             // Still there for the waiting ask; finished now, so taken.
-            let got = loop {
-                if let Some(got) = start.take_finished("default").await {
-                    break got;
+            let finished = async {
+                loop {
+                    if let Some(got) = start.take_finished("default").await {
+                        break got;
+                    }
+                    tokio::task::yield_now().await;
                 }
-                tokio::task::yield_now().await;
             };
+            let got = tokio::time::timeout(std::time::Duration::from_secs(10), finished)
+                .await
+                .expect("the finished restore is taken");
             assert_eq!(got.unwrap(), expected);
             assert!(start.take("default").await.is_none(), "taken once");
             start.begin("default".into(), std::future::ready(Ok(status())));

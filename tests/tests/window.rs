@@ -17,7 +17,7 @@ async fn window_shows_login_form_and_round_trips_a_command() -> Result<()> {
         let title = app.client.title().await?;
         ensure!(title == "Engage Desk", "title was {title:?}");
 
-        // The About line comes from the app_info command.
+        // The About line comes from the start_up command.
         let about = app.wait_text("app-about", |t| !t.is_empty()).await?;
         ensure!(
             about == format!("Engage Desk {}", env!("CARGO_PKG_VERSION")),

@@ -57,7 +57,8 @@ pub struct StartUp {
     pub restored: Option<Status>,
     pub restore_error: Option<ErrorBody>,
     /// The update feed as it was before the prefs were read: an update
-    /// found in between is in both, and offered once.
+    /// found in between is in the prefs, and comes again as the feed's next
+    /// change (offering it twice shows the same banner).
     pub update: Change<Option<UpdateInfo>>,
     pub update_prefs: UpdatePrefs,
     /// The redirect URI for the port the sign-in form starts with, when
@@ -97,7 +98,8 @@ impl StartUp {
         update_prefs: UpdatePrefs,
     ) -> Self {
         StartUp {
-            redirect_uri: start_port(&info).map(engage::redirect::redirect_uri),
+            redirect_uri: start_port(info.profile.port, info.default_port)
+                .map(engage::redirect::redirect_uri),
             info,
             session,
             restore_error: restored
@@ -111,11 +113,12 @@ impl StartUp {
     }
 }
 
-/// The port the sign-in form starts with, when it is one it would accept
-/// (else the form says why, as for a port the user types).
-fn start_port(info: &AppInfo) -> Option<u16> {
-    let saved = Some(info.profile.port).filter(|p| *p != 0);
-    engage::redirect::validate_port(saved.unwrap_or(info.default_port).into()).ok()
+/// The port the sign-in form starts with (the saved one, else the
+/// default), when it is one the form would accept; else none, and the form
+/// says why, as for a port the user types.
+fn start_port(saved: u16, default: u16) -> Option<u16> {
+    let port = if saved == 0 { default } else { saved };
+    engage::redirect::validate_port(port.into()).ok()
 }
 
 fn app_info<R: Runtime>(app: &AppHandle<R>, desk: &Desk, shell: &Shell) -> AppInfo {
@@ -140,7 +143,7 @@ pub async fn session(desk: State<'_, Desk>) -> Result<Status> {
 
 /// Comes back from the keychain at start-up: renews (no browser) and
 /// returns the status, or the signed-out status with the reason. The first
-/// ask takes the restore begun at launch.
+/// ask takes the restore begun at launch, when `start_up` did not.
 #[tauri::command]
 pub async fn restore_session(
     desk: State<'_, Desk>,
@@ -204,4 +207,81 @@ pub async fn switch_profile(desk: State<'_, Desk>, name: String) -> Result<Profi
 pub async fn copy_token<R: Runtime>(app: AppHandle<R>, desk: State<'_, Desk>) -> Result<()> {
     let token = desk.reveal_access_token().await?;
     crate::clipboard::write(&app, token.expose_secret().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(port: u16) -> AppInfo {
+        AppInfo {
+            name: "Engage Desk".into(),
+            version: "0".into(),
+            identifier: "test".into(),
+            presets: vec![],
+            default_port: engage::redirect::DEFAULT_PORT,
+            demo: None,
+            profile: ProfileSettings {
+                port,
+                ..ProfileSettings::default()
+            },
+            settings_warning: None,
+            profiles: ProfileList {
+                names: vec!["default".into()],
+                current: "default".into(),
+            },
+        }
+    }
+
+    fn hosts() -> engage::hosts::Hosts {
+        engage::hosts::Hosts::parse(
+            "https://platform.ringcentral.com",
+            "https://ringcx.ringcentral.com",
+        )
+        .unwrap()
+    }
+
+    fn begun(port: u16, restored: Option<Result<Status>>) -> StartUp {
+        let prefs = UpdatePrefs {
+            check_on_start: false,
+            channel: false,
+            pending: None,
+        };
+        let session = Change {
+            version: 0,
+            value: Status::signed_out(&hosts(), None),
+        };
+        let update = Change {
+            version: 0,
+            value: None,
+        };
+        StartUp::new(info(port), session, restored, update, prefs)
+    }
+
+    #[test]
+    fn the_start_port_is_the_saved_one_else_the_default_and_only_a_valid_one() {
+        assert_eq!(start_port(40000, 53682), Some(40000));
+        assert_eq!(start_port(0, 53682), Some(53682));
+        assert_eq!(start_port(80, 53682), None);
+        let uri = begun(40000, None).redirect_uri;
+        assert_eq!(uri.as_deref(), Some("http://localhost:40000/callback"));
+        assert!(begun(80, None).redirect_uri.is_none());
+    }
+
+    #[test]
+    fn the_restore_comes_as_a_status_an_error_or_not_yet() {
+        let not_yet = begun(0, None);
+        assert!(not_yet.restored.is_none() && not_yet.restore_error.is_none());
+        let failed = begun(0, Some(Err(engage::Error::KeychainLocked.into())));
+        assert!(failed.restored.is_none());
+        let body = failed.restore_error.expect("the error");
+        assert_eq!(
+            body,
+            ErrorBody::from(&crate::Error::from(engage::Error::KeychainLocked))
+        );
+        let status = Status::signed_out(&hosts(), None);
+        let done = begun(0, Some(Ok(status.clone())));
+        assert_eq!(done.restored, Some(status));
+        assert!(done.restore_error.is_none());
+    }
 }
