@@ -42,19 +42,15 @@ impl StartRestore {
     /// without waiting; else `None`, and a restore still under way stays
     /// for [`StartRestore::take`].
     pub async fn take_finished(&self, profile: &str) -> Option<Answer> {
-        let task = {
-            let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
-            match &*slot {
-                Some((restored, task)) if restored == profile && !task.inner().is_finished() => {
-                    return None
-                }
-                _ => slot.take(),
-            }
-        };
-        match task? {
-            (restored, task) if restored == profile => task.await.ok(),
-            _ => None,
+        let under_way = matches!(
+            &*self.0.lock().unwrap_or_else(|e| e.into_inner()),
+            Some((restored, task)) if restored == profile && !task.inner().is_finished()
+        );
+        // A finished task stays finished, so `take` will not wait.
+        if under_way {
+            return None;
         }
+        self.take(profile).await
     }
 }
 
