@@ -50,7 +50,18 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::OTHER);
         }
     };
-    match runtime.block_on(run(cli)) {
+    // The work runs in a task on a worker, where the app makes its calls:
+    // from `block_on` on this thread, each request would wake the HTTP
+    // connection's task across threads and back (`make bench`, P4).
+    let outcome = runtime.block_on(async move {
+        match tokio::spawn(run(cli)).await {
+            Ok(outcome) => outcome,
+            // A panic stays a panic, as if it had happened on this thread.
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(_) => Err(Failure::Other("the command was stopped.".into())),
+        }
+    });
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             eprintln!("engage: {}", failure.message());

@@ -161,7 +161,9 @@ fn about(id: &str) -> String {
         id if id.starts_with("P4") => format!(
             "The fake on loopback with {P4_USERS} users. App column: the core in this \
              process, `engage::ringcx::RingCx` with the app's `Http` client (its \
-             connection pool warm), timed with `Instant` around each call: `exchange` \
+             connection pool warm), in a task on the tokio runtime's workers as the \
+             app's commands, its renewer and the command line make their calls, timed \
+             with `Instant` around each call: `exchange` \
              (POST `/api/auth/login/rc/accesstoken?includeRefresh=true`, form body \
              `rcAccessToken`, `rcTokenType`), and `call` for GET `{USERS_QUERY}` with the \
              bearer token (the body read, not parsed). Floor column: curl making the same \
