@@ -20,7 +20,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const ui = join(root, "ui");
 const out = join(root, "src-tauri", "gen", "ui");
 // The page, its styles, and the bundle: nothing else of ui/ ships.
-const COPIED = ["index.html", "style.css"];
+const COPIED = ["style.css"];
 
 // The newest time of what the files are made from: a made file carries it,
 // so cargo, which watches gen/ui/main.js to make it again when it is gone,
@@ -61,10 +61,18 @@ const bundled = await build({
 });
 
 mkdirSync(out, { recursive: true });
-const wanted = new Set(["main.js", ...COPIED]);
+const wanted = new Set(["index.html", ...COPIED]);
 for (const name of readdirSync(out)) {
   // Another run's part file is its own to rename.
   if (!wanted.has(name) && !name.endsWith(".part")) rmSync(join(out, name), { recursive: true, force: true });
 }
 for (const name of COPIED) writeIfChanged(join(out, name), readFileSync(join(ui, name)));
-writeIfChanged(join(out, "main.js"), bundled.outputFiles[0].contents);
+// The module goes inside the page: fetched on its own, through the same
+// custom protocol, it came a round trip after the page. Tauri hashes an
+// inline script into the page's CSP when it embeds the page.
+const code = bundled.outputFiles[0].text;
+if (/<\/script/i.test(code)) throw new Error("the bundle has a closing script tag in it; it cannot go inline");
+const page = readFileSync(join(ui, "index.html"), "utf8");
+const tag = '<script type="module" src="main.js"></script>';
+if (page.split(tag).length !== 2) throw new Error(`ui/index.html must load the modules with exactly one ${tag}`);
+writeIfChanged(join(out, "index.html"), page.replace(tag, () => `<script type="module">\n${code}</script>`));

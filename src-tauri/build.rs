@@ -59,7 +59,7 @@ fn bundle_ui() {
         "../scripts/bundle-ui.mjs",
         "../package-lock.json",
         "../ui/views",
-        "gen/ui/main.js",
+        "gen/ui/index.html",
     ] {
         println!("cargo:rerun-if-changed={path}");
     }

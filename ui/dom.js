@@ -43,15 +43,25 @@ export function showStorage(status) {
 }
 
 // Shows a progress message while `promise` runs; returns its result.
-export async function withProgress(message, promise) {
+export async function withProgress(message, promise, after = 0) {
   const el = $("[data-testid=progress]");
-  el.textContent = message;
-  el.hidden = false;
+  let shown = false;
+  const show = () => {
+    el.textContent = message;
+    el.hidden = false;
+    shown = true;
+  };
+  // A wait that is over in a moment shows nothing, not a flicker.
+  const timer = after > 0 ? setTimeout(show, after) : (show(), undefined);
   try {
     return await promise;
   } finally {
-    el.hidden = true;
-    el.textContent = "";
+    clearTimeout(timer);
+    // Only its own message: another may have come since.
+    if (shown && el.textContent === message) {
+      el.hidden = true;
+      el.textContent = "";
+    }
   }
 }
 

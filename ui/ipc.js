@@ -67,6 +67,18 @@ export async function call(command, args = {}) {
 // All the window starts from, in one answer (see `StartUp` in Rust).
 /** @type {() => Promise<StartUp>} */
 export const startUp = () => call("start_up");
+
+// The same answer as the window's first script left it (see
+// src-tauri/src/main_window.rs), once, on the window's first load; null
+// on a reload, whose copy of it is out of date.
+/** @returns {StartUp | null} */
+export function takeLaunchStart() {
+  const page = /** @type {any} */ (window);
+  const start = page.__ENGAGE_START__ || null;
+  delete page.__ENGAGE_START__;
+  const nav = /** @type {PerformanceNavigationTiming | undefined} */ (performance.getEntriesByType("navigation")[0]);
+  return nav && nav.type === "reload" ? null : start;
+}
 /** @type {(port: number) => Promise<string>} */
 export const redirectUri = (port) => call("redirect_uri", { port });
 /** @type {(servers: Servers, port: number) => Promise<Status>} */

@@ -28,30 +28,49 @@ function apply(status) {
   }
 }
 
-// Comes back from the keychain without a browser step when it can.
-async function restore() {
+// Comes back from the keychain without a browser step when it can. The
+// launch restore usually answers in a few ms: its progress shows only if it
+// does not.
+async function restore(asked = ipc.restoreSession(), after = 0) {
   try {
-    apply(await withProgress("Restoring your session…", ipc.restoreSession()));
+    apply(await withProgress("Restoring your session…", asked, after));
   } catch (e) {
-    showError(e.message, restore);
+    showError(e.message, () => restore());
   }
+}
+
+// How long the launch restore may take before the window says it is
+// restoring.
+const RESTORE_QUIET_MS = 300;
+
+// The users and console views are set up when first shown, not before
+// the sign-in form is ready: only the nav shows them.
+let viewsSetUp = false;
+function setUpViews() {
+  if (viewsSetUp) return;
+  viewsSetUp = true;
+  users.init();
+  apiConsole.init();
 }
 
 async function start() {
   // Marks `BENCH_TRACE=1 make bench` prints: all modules loaded and run,
   // and the start-up call answered and applied.
   performance.mark("modules-run");
+  /** @type {Promise<import("./wire").Status> | null} */
+  let restoring = null;
   try {
-    // One call for all start-up needs: each IPC answer lands in a frame of
-    // its own (`StartUp` in Rust says what it holds and in which order).
-    const begun = await ipc.startUp();
+    // All the window starts from, left by its first script on a first
+    // load; asked for on a reload (`StartUp` in Rust says what it holds).
+    const begun = ipc.takeLaunchStart() || (await ipc.startUp());
+    // Asked at once, answered while the form is made.
+    if (!begun.restored && !begun.restoreError) restoring = ipc.restoreSession();
     const about = begun.info;
     $("#app-about").textContent = `${about.name} ${about.version}`;
     agent.init(apply);
-    users.init();
-    apiConsole.init();
     for (const button of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll(".nav [data-view]"))) {
       button.addEventListener("click", () => {
+        setUpViews();
         showView(button.dataset.view);
         if (button.dataset.view === "users") users.load();
         if (button.dataset.view === "console") apiConsole.show();
@@ -68,14 +87,13 @@ async function start() {
         apply(status);
         showView("agent");
       },
-      restore,
+      () => restore(),
     );
     if (about.settingsWarning) showError(about.settingsWarning);
-    // The restore begun at launch has usually answered by now; when a slow
-    // server holds it, the form shows while it goes on.
-    if (begun.restoreError) showError(begun.restoreError.message, restore);
+    // A reload's answer may carry the restore's; else the form is ready
+    // while the restore goes on, as for a user without a stored session.
+    if (begun.restoreError) showError(begun.restoreError.message, () => restore());
     else if (begun.restored) apply(begun.restored);
-    else await restore();
     performance.mark("start-calls-answered");
   } catch (e) {
     showError(e.message);
@@ -86,6 +104,7 @@ async function start() {
     document.documentElement.dataset.readyAt = String(performance.timeOrigin + performance.now());
     document.documentElement.dataset.ready = "true";
   });
+  if (restoring) await restore(restoring, RESTORE_QUIET_MS);
 }
 
 start();

@@ -7,6 +7,7 @@ mod dialogs;
 mod error;
 mod feeds;
 mod jit;
+mod main_window;
 mod single_instance;
 pub(crate) mod start_restore;
 mod startup_error;
@@ -68,11 +69,15 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>, desk: Desk) -> tauri:
         .manage(updates::Found::default())
         .manage(StartRestore::default())
         .setup(|app| {
+            // Read before the restore begins: the page follows the session
+            // from here and asks for the restore's answer.
+            let start = commands::session::StartUp::at_launch(app.handle());
             let handle = app.handle().clone();
             let profile = app.state::<Desk>().current_profile();
             app.state::<StartRestore>().begin(profile, async move {
                 handle.state::<Desk>().restore().await
             });
+            main_window::open(app.handle(), &start)?;
             updates::check_on_start(app.handle());
             Ok(())
         })

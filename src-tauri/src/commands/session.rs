@@ -6,7 +6,7 @@ use engage::session::{Identity, Status};
 use engage::settings::{ProfileList, ProfileSettings};
 use engage::{Desk, ExposeSecret};
 use serde::Serialize;
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Manager, Runtime, State};
 
 use engage::feed::Change;
 
@@ -66,30 +66,48 @@ pub struct StartUp {
     pub redirect_uri: Option<String>,
 }
 
-/// What the window starts from. The reads keep the order the window
-/// relies on: each feed before what it follows.
+/// What the window starts from, when its first script did not carry it (a
+/// reload). The reads keep the order the window relies on: each feed
+/// before what it follows.
 #[tauri::command]
 pub async fn start_up<R: Runtime>(
     app: AppHandle<R>,
     desk: State<'_, Desk>,
-    shell: State<'_, Shell>,
     feeds: State<'_, Feeds>,
     start: State<'_, StartRestore>,
 ) -> Result<StartUp> {
     let session = feeds.session.current();
     let restored = finished_restore(&desk, &start).await;
-    let update = feeds.update.current();
-    let prefs = updates::prefs(&app, &desk);
-    Ok(StartUp::new(
-        app_info(&app, &desk, &shell),
-        session,
-        restored,
-        update,
-        prefs,
-    ))
+    Ok(StartUp::read(&app, session, restored))
 }
 
 impl StartUp {
+    /// What the window starts from when it opens, before the launch
+    /// restore has begun: the window's first script carries it, so the
+    /// sign-in form needs no call to show (`main_window`).
+    pub(crate) fn at_launch<R: Runtime>(app: &AppHandle<R>) -> Self {
+        let session = app.state::<Feeds>().session.current();
+        StartUp::read(app, session, None)
+    }
+
+    /// The rest of it, read after the session feed and the restore.
+    fn read<R: Runtime>(
+        app: &AppHandle<R>,
+        session: Change<Status>,
+        restored: Option<Result<Status>>,
+    ) -> Self {
+        let desk = app.state::<Desk>();
+        let update = app.state::<Feeds>().update.current();
+        let prefs = updates::prefs(app, &desk);
+        StartUp::new(
+            app_info(app, &desk, &app.state::<Shell>()),
+            session,
+            restored,
+            update,
+            prefs,
+        )
+    }
+
     fn new(
         info: AppInfo,
         session: Change<Status>,
@@ -210,7 +228,7 @@ pub async fn copy_token<R: Runtime>(app: AppHandle<R>, desk: State<'_, Desk>) ->
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn info(port: u16) -> AppInfo {
@@ -241,7 +259,8 @@ mod tests {
         .unwrap()
     }
 
-    fn begun(port: u16, restored: Option<Result<Status>>) -> StartUp {
+    /// A start-up answer as the window gets it.
+    pub(crate) fn begun(port: u16, restored: Option<Result<Status>>) -> StartUp {
         let prefs = UpdatePrefs {
             check_on_start: false,
             channel: false,
