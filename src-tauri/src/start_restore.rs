@@ -1,8 +1,9 @@
 //! The session restore begun at launch, while WebKit is still starting (a
 //! few hundred milliseconds in which the keychain read and the renewal's
-//! round trip cost the user nothing). The window's start-up call
-//! (`start_up`) takes its answer when it has come, else its first
-//! `restore_session` waits for it, instead of reading the keychain again, so
+//! round trip cost the user nothing). The window's first
+//! `restore_session`, asked as soon as its script runs, waits for it (a
+//! reload's `start_up` takes it if it has come) instead of reading the
+//! keychain again, so
 //! a reason the restore found (a revoked session, changed servers) still
 //! reaches the page; later asks (Retry, another profile) restore afresh, and
 //! so does a first ask for another profile than the one restored.

@@ -41,9 +41,9 @@ pub struct AppInfo {
     pub profiles: ProfileList,
 }
 
-/// Everything the window starts from, in one answer: each IPC answer
-/// lands in a frame of its own, and the five start-up calls, some waiting
-/// for others, kept the sign-in form about 20 ms from ready.
+/// Everything the window starts from, in one piece: the window's first
+/// script carries it (an IPC answer reaches the page only after its first
+/// paint), and a reload asks for it.
 #[derive(Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct StartUp {
@@ -52,8 +52,9 @@ pub struct StartUp {
     /// it from here, so no change after this one is missed.
     pub session: Change<Status>,
     /// The restore begun at launch, when it has finished: its status, or
-    /// why it failed. Neither while it is still under way (a slow server):
-    /// the window then shows the form and asks for the restore.
+    /// why it failed. Neither while it is still under way (always, in the
+    /// first script): the window then shows the form and asks for the
+    /// restore.
     pub restored: Option<Status>,
     pub restore_error: Option<ErrorBody>,
     /// The update feed as it was before the prefs were read: an update

@@ -73,18 +73,19 @@ pub(crate) async fn p1_startup(setup: &Setup) -> Figure {
                 "the wait between the HTML parsed and DOMContentLoaded: the page's \
                  first paint (its styles, fonts and layout, which the floor's empty page \
                  has none of) and its one module (scripts/bundle-ui.mjs makes it from \
-                 the UI's ten) being read and run; `BENCH_TRACE=1` prints the first \
-                 paint and the module's run. In A/B runs of one build, the floor given \
-                 the app's HTML and CSS reached DOMContentLoaded about 15 ms later, \
-                 and the CSS inlined in the HTML moved the first paint by no more than \
-                 the runs' spread",
+                 the UI's ten and puts it inside the page) running, the form's set-up \
+                 included; `BENCH_TRACE=1` prints the first paint and the module's run. \
+                 In A/B runs of one build, the floor given the app's HTML and CSS \
+                 reached DOMContentLoaded about 15 ms later, and the CSS inlined in the \
+                 HTML made the page's part slower",
                 |s| s.scripts,
             ),
             (
-                "the page's start-up before it marks the form ready: one IPC call \
-                 (`start_up`: the app's info, the feeds, the update preferences, the \
-                 redirect URI and the restore begun in Rust at launch) of a few ms, \
-                 then the views' set-up",
+                "the page's start-up after DOMContentLoaded: the frame that lays out \
+                 and paints the form. What the page starts from (the app's info, the \
+                 feeds, the update preferences, the redirect URI) is in the window's \
+                 first script, so no IPC answer is waited for; the restore begun in Rust \
+                 at launch is asked for at once and shown when it answers",
                 Split::rest,
             ),
         ];

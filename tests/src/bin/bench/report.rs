@@ -128,7 +128,9 @@ fn about(id: &str) -> String {
         "P1" => "From the process start (its `starttime` in `/proc/<pid>/stat`, placed on \
                  the wall clock through `/proc/uptime`; 10 ms resolution) to `data-ready-at` \
                  on `<html>`, which the page sets one frame after the login form is \
-                 interactive (the floor: one frame after load). Includes WebKit's \
+                 interactive (the floor: one frame after load); P1 starts with no stored \
+                 session, whose restore the page asks for at once and does not wait on \
+                 (P6 starts with one, to the profile shown). Includes WebKit's \
                  start-up; the app is launched by WebKitWebDriver. The split below comes \
                  from the page's `performance.timeOrigin` and its navigation entry's \
                  `domInteractive` and `domContentLoadedEventEnd`."
