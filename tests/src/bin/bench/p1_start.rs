@@ -126,8 +126,9 @@ async fn startup(setup: &Setup, side: Side, run: usize) -> Result<Split> {
 }
 
 /// `BENCH_TRACE=1`: the page's own performance entries (each resource's
-/// fetch, any marks the page set), for finding where a start's time goes.
-async fn trace(name: &str, app: &e2e::App) {
+/// fetch, any marks the page set) of P1's starts and P6's restores, for
+/// finding where a start's time goes.
+pub(crate) async fn trace(name: &str, app: &e2e::App) {
     const READ: &str = r#"
         return performance.getEntries().map((e) => [e.entryType, e.name.split("/").pop(),
             Math.round(e.startTime * 10) / 10,
