@@ -271,8 +271,9 @@ export type StartUp = { info: AppInfo,
 session: Change<Status>, 
 /**
  * The restore begun at launch, when it has finished: its status, or
- * why it failed. Neither while it is still under way (a slow server):
- * the window then shows the form and asks for the restore.
+ * why it failed. Neither while it is still under way (always, in the
+ * first script): the window then shows the form and asks for the
+ * restore.
  */
 restored: Status | null, restoreError: ErrorBody | null, 
 /**
