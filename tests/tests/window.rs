@@ -44,6 +44,50 @@ async fn window_shows_login_form_and_round_trips_a_command() -> Result<()> {
     .await
 }
 
+/// The window's first script hands the page what it starts from once; a
+/// reload, whose copy of it is out of date, asks Rust again and comes back
+/// signed in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reload_starts_from_rust_again_and_keeps_the_session() -> Result<()> {
+    let fake = fake_ringcx::FakeServer::start(0).await?;
+    let world = World::start()?;
+    app::run("window_reload", &world, &[], async |app| {
+        app.ready().await?;
+        let left = app
+            .client
+            .execute("return typeof window.__ENGAGE_START__;", vec![])
+            .await?;
+        ensure!(
+            left == "undefined",
+            "the first script's copy stayed: {left}"
+        );
+        e2e::flows::sign_in_with_token(app, &fake).await?;
+        app.wait_text("agent-name", |t| t == "John Wang").await?;
+        app.client.refresh().await?;
+        app.ready().await?;
+        let about = app.wait_text("app-about", |t| !t.is_empty()).await?;
+        ensure!(
+            about.starts_with("Engage Desk "),
+            "about line was {about:?}"
+        );
+        app.visible("agent-view").await?;
+        app.wait_text("agent-name", |t| t == "John Wang").await?;
+        // The form holds the servers saved at sign-in, not the first
+        // script's (a fresh start's defaults): a reload runs that script
+        // again, and the page must not take its copy.
+        let server = app
+            .client
+            .execute(
+                "return document.querySelector('[data-testid=rc-server]').value;",
+                vec![],
+            )
+            .await?;
+        ensure!(server == fake.url().as_str(), "the form's server: {server}");
+        Ok(())
+    })
+    .await
+}
+
 #[tokio::test]
 async fn teardown_leaves_no_processes_behind() -> Result<()> {
     let world = World::start()?;
