@@ -1,6 +1,6 @@
 // Makes what the app's window loads, src-tauri/gen/ui/ (tauri.conf.json's
-// frontendDist), from ui/: the page and its styles as they are, and the ES
-// modules as one module. WebKit fetches each module through the app's
+// frontendDist), from ui/: the styles as they are, and the page with the ES
+// modules inside it as one module. WebKit fetches each module through the app's
 // custom protocol only once its importer is parsed; ten of them kept the
 // sign-in form about 30 ms from ready (docs/BENCHMARKS.md, P1).
 //
@@ -19,11 +19,11 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const ui = join(root, "ui");
 const out = join(root, "src-tauri", "gen", "ui");
-// The page, its styles, and the bundle: nothing else of ui/ ships.
+// The styles, and the page with the bundle in it: nothing else of ui/ ships.
 const COPIED = ["style.css"];
 
 // The newest time of what the files are made from: a made file carries it,
-// so cargo, which watches gen/ui/main.js to make it again when it is gone,
+// so cargo, which watches gen/ui/index.html to make it again when it is gone,
 // does not take this run's own writing for a change.
 function newest(dir) {
   let time = 0;

@@ -50,4 +50,15 @@ mod tests {
         assert_eq!(parsed, serde_json::to_value(&start).unwrap());
         assert_eq!(parsed["info"]["name"], "Engage Desk");
     }
+
+    #[test]
+    fn the_config_describes_the_window_and_leaves_its_opening_to_setup() {
+        let config: serde_json::Value =
+            serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+        let windows = config["app"]["windows"].as_array().unwrap();
+        let main: Vec<_> = windows.iter().filter(|w| w["label"] == LABEL).collect();
+        assert_eq!(main.len(), 1, "{windows:?}");
+        // Created from the config, it would open without the first script.
+        assert_eq!(main[0]["create"], false);
+    }
 }
