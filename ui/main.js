@@ -34,14 +34,20 @@ function apply(status) {
   }
 }
 
-// Comes back from the keychain without a browser step when it can. The
-// launch restore usually answers in a few ms: its progress shows only if it
-// does not.
-async function restore(asked = ipc.restoreSession(), after = 0) {
+// Comes back from the keychain without a browser step when it can.
+const restore = () => showRestore(ipc.restoreSession(), 0);
+
+// Applies a restore's answer, saying it is restoring once `after` ms pass
+// without one (the launch restore usually answers in a few).
+/**
+ * @param {Promise<import("./wire").Status>} asked
+ * @param {number} after
+ */
+async function showRestore(asked, after) {
   try {
     apply(await withProgress("Restoring your session…", asked, after));
   } catch (e) {
-    showError(e.message, () => restore());
+    showError(e.message, restore);
   }
 }
 
@@ -93,12 +99,12 @@ async function start() {
         apply(status);
         showView("agent");
       },
-      () => restore(),
+      restore,
     );
     if (about.settingsWarning) showError(about.settingsWarning);
     // A reload's answer may carry the restore's; else the form is ready
     // while the restore goes on, as for a user without a stored session.
-    if (begun.restoreError) showError(begun.restoreError.message, () => restore());
+    if (begun.restoreError) showError(begun.restoreError.message, restore);
     else if (begun.restored) apply(begun.restored);
     performance.mark("start-calls-answered");
   } catch (e) {
@@ -111,7 +117,7 @@ async function start() {
     document.documentElement.dataset.readyAt = String(performance.timeOrigin + performance.now());
     document.documentElement.dataset.ready = "true";
   });
-  if (restoring) await restore(restoring, RESTORE_QUIET_MS);
+  if (restoring) await showRestore(restoring, RESTORE_QUIET_MS);
 }
 
 start();

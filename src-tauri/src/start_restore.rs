@@ -3,10 +3,10 @@
 //! round trip cost the user nothing). The window's first
 //! `restore_session`, asked as soon as its script runs, waits for it (a
 //! reload's `start_up` takes it if it has come) instead of reading the
-//! keychain again, so
-//! a reason the restore found (a revoked session, changed servers) still
-//! reaches the page; later asks (Retry, another profile) restore afresh, and
-//! so does a first ask for another profile than the one restored.
+//! keychain again, so a reason the restore found (a revoked session,
+//! changed servers) still reaches the page; later asks (Retry, another
+//! profile) restore afresh, and so does a first ask for another profile
+//! than the one restored.
 
 use std::future::Future;
 use std::sync::Mutex;
